@@ -1,0 +1,129 @@
+// One function per hypercall family; arguments come from the sync-regs block.
+#include "vmm/exits/hypercall_handler.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "abi/guest_report.h"
+#include "vmm/exits/guest_report_reader.h"
+#include "vmm/exits/vcpu_failure.h"
+
+namespace shadowtlb::vmm {
+
+namespace {
+
+constexpr std::size_t kMaxMarkName = 128;
+
+// Arguments in the Linux syscall order (abi/hypercall.h).
+std::uint64_t arg(ExitContext& ctx, unsigned i) {
+  const kvm_regs& r = ctx.regs();
+  const std::uint64_t args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+  return args[i];
+}
+
+}  // namespace
+
+VcpuStep HypercallHandler::handle(ExitContext& ctx, std::uint32_t nr) {
+  switch (nr) {
+    case abi::HC_EXIT:
+      return exit(ctx, arg(ctx, 0));
+    case abi::HC_START_CPU:
+      ctx.set_result(machine_.start_vcpu(static_cast<unsigned>(arg(ctx, 0))));
+      return VcpuStep::resume;
+    case abi::HC_REPORT:
+      return report(ctx, GuestPhysAddr(arg(ctx, 0)));
+    case abi::HC_CLOCK:
+      ctx.set_result(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count());
+      return VcpuStep::resume;
+    case abi::HC_NOP:
+      ctx.set_result(abi::HC_OK);
+      return VcpuStep::resume;
+    case abi::HC_YIELD:
+      std::this_thread::yield();
+      ctx.set_result(abi::HC_OK);
+      return VcpuStep::resume;
+    case abi::HC_MARK:
+      ctx.set_result(mark(ctx, GuestPhysAddr(arg(ctx, 0)), arg(ctx, 1)));
+      return VcpuStep::resume;
+    default:
+      ctx.set_result(mmu_call(ctx, nr));
+      return VcpuStep::resume;
+  }
+}
+
+VcpuStep HypercallHandler::exit(ExitContext& ctx, std::uint64_t status) {
+  auto s = static_cast<std::int64_t>(status);
+  if (s == 0)
+    machine_.stop(Outcome::guest_exit_ok, "", std::nullopt, 0);
+  else
+    machine_.stop(Outcome::guest_exit_failed,
+                  fmt::format("the guest exited with status {} (vCPU {})", s, ctx.vcpu_id),
+                  std::nullopt, s);
+  return VcpuStep::stop;
+}
+
+VcpuStep HypercallHandler::report(ExitContext& ctx, GuestPhysAddr report_pa) {
+  std::optional<GuestReport> report = read_guest_report(machine_.memory(), report_pa, ctx.vcpu_id);
+  if (!report) {
+    ctx.set_result(-abi::HC_EINVAL);
+    return VcpuStep::resume;
+  }
+  machine_.add_report(*report);
+  ctx.set_result(abi::HC_OK);
+  if (report->kind == abi::REPORT_PANIC) {
+    machine_.stop(Outcome::guest_panic,
+                  fmt::format("guest panic on vCPU {}: {} ({}:{})", ctx.vcpu_id, report->expr,
+                              report->file, report->line),
+                  capture_vcpu_failure(ctx, machine_.memory()));
+    return VcpuStep::stop;
+  }
+  if (report->kind == abi::REPORT_EXCEPTION) {
+    const std::uint64_t* v = report->values;
+    machine_.stop(Outcome::guest_panic,
+                  fmt::format("unhandled guest exception on vCPU {}: {} at rip {:#x}, cr2 {:#x}, "
+                              "error code {:#x}",
+                              ctx.vcpu_id, exception_name(v[0]), v[1], v[2], v[3]),
+                  capture_vcpu_failure_at(ctx, machine_.memory(), v[1]));
+    return VcpuStep::stop;
+  }
+  return VcpuStep::resume;
+}
+
+std::int64_t HypercallHandler::mark(ExitContext& ctx, GuestPhysAddr name_pa, std::uint64_t value) {
+  std::optional<std::string> name = read_guest_string(machine_.memory(), name_pa, kMaxMarkName);
+  if (!name) return -abi::HC_EINVAL;
+  machine_.add_mark(ctx.vcpu_id, *name, value);
+  return abi::HC_OK;
+}
+
+std::int64_t HypercallHandler::shootdown(ExitContext& ctx, GuestPhysAddr request_pa) {
+  std::optional<abi::flush_request> request =
+      machine_.memory().read<abi::flush_request>(request_pa);
+  if (!request) return -abi::HC_EINVAL;
+  return mmu_.shootdown(ctx, *request);
+}
+
+std::int64_t HypercallHandler::mmu_call(ExitContext& ctx, std::uint32_t nr) {
+  switch (nr) {
+    case abi::HC_MMU_LOAD_CR3:
+      return mmu_.load_cr3(ctx, GuestPhysAddr(arg(ctx, 0)), arg(ctx, 1));
+    case abi::HC_MMU_FLUSH_LOCAL:
+      return mmu_.flush_local(ctx, GuestVirtAddr(arg(ctx, 0)), arg(ctx, 1));
+    case abi::HC_MMU_SHOOTDOWN:
+      return shootdown(ctx, GuestPhysAddr(arg(ctx, 0)));
+    case abi::HC_MMU_TLB_MISS:
+      return mmu_.tlb_miss(ctx, GuestVirtAddr(arg(ctx, 0)), arg(ctx, 1), GuestVirtAddr(arg(ctx, 2)));
+    case abi::HC_MMU_PAGE_FREED:
+      return mmu_.page_freed(ctx, Pfn(arg(ctx, 0)), static_cast<unsigned>(arg(ctx, 1)));
+    case abi::HC_MMU_PAGE_REUSED:
+      return mmu_.page_reused(ctx, Pfn(arg(ctx, 0)), static_cast<unsigned>(arg(ctx, 1)));
+    default:
+      return -abi::HC_ENOSYS;
+  }
+}
+
+}  // namespace shadowtlb::vmm

@@ -1,0 +1,32 @@
+// What exit handlers may ask of the machine they run in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vmm/exits/serial_console.h"
+#include "vmm/memory/guest_memory.h"
+#include "vmm/runtime/run_result.h"
+
+namespace shadowtlb::vmm {
+
+class MachineServices {
+ public:
+  virtual ~MachineServices() = default;
+
+  [[nodiscard]] virtual GuestMemory& memory() = 0;
+  [[nodiscard]] virtual SerialConsole& console() = 0;
+  [[nodiscard]] virtual unsigned vcpu_count() const = 0;
+
+  // HC_START_CPU: returns 0 or a negated abi::hc_error.
+  [[nodiscard]] virtual std::int64_t start_vcpu(unsigned id) = 0;
+  virtual void add_report(GuestReport report) = 0;
+  virtual void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) = 0;
+  // Ends the run; the first call decides the outcome, later ones are ignored.
+  virtual void stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure = {},
+                    std::int64_t guest_status = -1) = 0;
+};
+
+}  // namespace shadowtlb::vmm

@@ -1,0 +1,25 @@
+// The MMU backend without a model: the guest's own tables are the real ones.
+#pragma once
+
+#include "vmm/exits/mmu_backend.h"
+#include "vmm/memory/guest_memory.h"
+
+namespace shadowtlb::vmm {
+
+class PassthroughMmu final : public MmuBackend {
+ public:
+  explicit PassthroughMmu(const GuestMemory& memory) : memory_(memory) {}
+
+  std::int64_t load_cr3(ExitContext& ctx, GuestPhysAddr root, std::uint64_t flags) override;
+  std::int64_t flush_local(ExitContext& ctx, GuestVirtAddr va, std::uint64_t npages) override;
+  std::int64_t shootdown(ExitContext& ctx, const abi::flush_request& request) override;
+  std::int64_t tlb_miss(ExitContext& ctx, GuestVirtAddr va, std::uint64_t error_code,
+                        GuestVirtAddr rip) override;
+  std::int64_t page_freed(ExitContext& ctx, Pfn pfn, unsigned order) override;
+  std::int64_t page_reused(ExitContext& ctx, Pfn pfn, unsigned order) override;
+
+ private:
+  const GuestMemory& memory_;
+};
+
+}  // namespace shadowtlb::vmm

@@ -1,0 +1,242 @@
+// The machine: builds KVM objects from a VmConfig, runs vCPU threads, collects
+// the outcome. Image checks come first so a bad image never needs /dev/kvm.
+#include "vmm/runtime/machine.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "abi/boot_info.h"
+#include "abi/hypercall.h"
+#include "abi/memory_layout.h"
+#include "vmm/boot/elf_image.h"
+#include "vmm/errors.h"
+#include "vmm/exits/passthrough_mmu.h"
+#include "vmm/kvm/kvm.h"
+#include "vmm/kvm/vm_fd.h"
+#include "vmm/memory/guest_memory.h"
+#include "vmm/boot/boot_loader.h"
+#include "vmm/runtime/kick.h"
+#include "vmm/runtime/vcpu_runner.h"
+#include "vmm/x86/boot_page_tables.h"
+#include "vmm/x86/disassembler.h"
+#include "vmm/x86/long_mode.h"
+
+namespace shadowtlb::vmm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Machine final : public MachineServices, public VcpuHost {
+ public:
+  Machine(const VmConfig& config, const ElfImage& image);
+  RunResult run();
+
+  // MachineServices
+  GuestMemory& memory() override { return memory_; }
+  SerialConsole& console() override { return console_; }
+  unsigned vcpu_count() const override { return config_.vcpus; }
+  std::int64_t start_vcpu(unsigned id) override;
+  void add_report(GuestReport report) override;
+  void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) override;
+  void stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure,
+            std::int64_t guest_status) override;
+
+  // VcpuHost
+  bool stopping() const override { return stopping_.load(); }
+  void park(unsigned id) override;
+  void vcpu_failed(unsigned id, const std::exception& error) override;
+
+ private:
+  void stop_all_vcpus();
+  std::string where_vcpus_are() const;
+  void settle_outcome();
+
+  const VmConfig& config_;
+  Kvm kvm_;
+  VmFd vm_;
+  GuestMemory memory_;
+  SerialConsole console_;
+  PassthroughMmu mmu_;
+  HypercallHandler hypercalls_;
+  ExitDispatcher exits_;
+  std::vector<kvm_cpuid_entry2> cpuid_;
+  BootState boot_;
+  std::vector<std::unique_ptr<VcpuRunner>> vcpus_;
+
+  mutable std::mutex mutex_;  // guards result_, parked_, vCPU starts
+  std::condition_variable changed_;
+  std::atomic<bool> stopping_{false};
+  unsigned parked_ = 0;
+  RunResult result_;
+};
+
+std::uint64_t private_region_size(std::uint64_t ram_bytes) {
+  return std::max<std::uint64_t>(boot_page_tables_size(ram_bytes), 1u << 20);
+}
+
+bool has_nx(std::span<const kvm_cpuid_entry2> cpuid) {
+  for (const kvm_cpuid_entry2& e : cpuid)
+    if (e.function == 0x80000001) return (e.edx >> 20) & 1;  // SDM vol. 2, CPUID.80000001H:EDX.NX
+  return false;
+}
+
+Machine::Machine(const VmConfig& config, const ElfImage& image)
+    : config_(config),
+      kvm_(Kvm::open()),
+      vm_(kvm_),
+      memory_(config.mem_bytes, private_region_size(config.mem_bytes)),
+      console_(config.echo_console ? (config.console_to_stderr ? stderr : stdout) : nullptr,
+               config.vcpus),
+      mmu_(memory_),
+      hypercalls_(*this, mmu_),
+      exits_(*this, hypercalls_),
+      cpuid_(kvm_.supported_cpuid()) {
+  memory_.register_with(vm_);
+  load_elf_segments(image, memory_);
+  write_boot_info(memory_, config, image);
+  write_boot_descriptors(memory_);
+  boot_ = BootState{image.entry, build_boot_page_tables(memory_),
+                    GuestVirtAddr(abi::DIRECT_MAP_BASE + abi::BOOT_INFO_PHYS), has_nx(cpuid_),
+                    cpuid_};
+  install_kick_handler();
+  for (unsigned id = 0; id < config.vcpus; ++id)
+    vcpus_.push_back(std::make_unique<VcpuRunner>(
+        id, VcpuFd(vm_.create_vcpu(id), kvm_.vcpu_mmap_size()), exits_, *this));
+}
+
+RunResult Machine::run() {
+  const auto start = Clock::now();
+  {
+    std::unique_lock lock(mutex_);
+    vcpus_[0]->start(boot_);
+    result_.vcpus_started = 1;
+    bool done = changed_.wait_until(lock, start + config_.timeout, [&] { return stopping(); });
+    if (!done) {
+      lock.unlock();
+      stop(Outcome::timeout, "", std::nullopt, -1);
+    }
+  }
+  stop_all_vcpus();
+  // Only now, with every vCPU out of KVM_RUN, is each one's RIP known.
+  if (result_.outcome == Outcome::timeout)
+    result_.message = fmt::format("the guest did not finish within {} s; {}",
+                                  static_cast<double>(config_.timeout.count()) / 1000.0,
+                                  where_vcpus_are());
+  console_.flush();
+  settle_outcome();
+  result_.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return std::move(result_);
+}
+
+std::int64_t Machine::start_vcpu(unsigned id) {
+  std::lock_guard lock(mutex_);
+  if (id == 0 || id >= vcpus_.size()) return -abi::HC_EINVAL;
+  if (vcpus_[id]->started()) return -abi::HC_EBUSY;
+  if (stopping()) return -abi::HC_EBUSY;
+  vcpus_[id]->start(boot_);
+  ++result_.vcpus_started;
+  return abi::HC_OK;
+}
+
+void Machine::add_report(GuestReport report) {
+  if (report.kind == abi::REPORT_TEST_FAIL)
+    std::fprintf(stderr, "shadowtlb: guest test %s FAILED on vCPU %u: %s (%s:%u)\n",
+                 report.name.c_str(), report.vcpu, report.expr.c_str(), report.file.c_str(),
+                 report.line);
+  std::lock_guard lock(mutex_);
+  // A guest that reports without end must not exhaust the host.
+  if (result_.reports.size() < 1'000'000) result_.reports.push_back(std::move(report));
+}
+
+void Machine::add_mark(unsigned, std::string_view, std::uint64_t) {
+  // Marks become scheduling points and trace events in later issues.
+}
+
+void Machine::stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure,
+                   std::int64_t guest_status) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_.exchange(true)) return;
+    result_.outcome = outcome;
+    result_.message = std::move(message);
+    result_.failure = std::move(failure);
+    result_.guest_status = guest_status;
+  }
+  changed_.notify_all();
+  for (auto& vcpu : vcpus_) vcpu->kick();
+}
+
+void Machine::park(unsigned id) {
+  std::unique_lock lock(mutex_);
+  if (++parked_ == result_.vcpus_started && !stopping()) {
+    lock.unlock();
+    stop(Outcome::guest_panic,
+         fmt::format("every running vCPU halted (last: vCPU {}); with no interrupts nothing can "
+                     "wake them",
+                     id),
+         std::nullopt, -1);
+    lock.lock();
+  }
+  changed_.wait(lock, [&] { return stopping(); });
+  --parked_;
+}
+
+void Machine::vcpu_failed(unsigned id, const std::exception& error) {
+  stop(Outcome::vm_error, fmt::format("vCPU {}: {}", id, error.what()), std::nullopt, -1);
+}
+
+void Machine::stop_all_vcpus() {
+  for (auto& vcpu : vcpus_) vcpu->kick();
+  for (auto& vcpu : vcpus_) vcpu->join();
+}
+
+std::string Machine::where_vcpus_are() const {
+  std::string out;
+  for (const auto& vcpu : vcpus_) {
+    if (!vcpu->started()) continue;
+    GuestPhysAddr cr3(vcpu->last_cr3() & ~0xfffull);
+    out += fmt::format("{}vCPU {} at rip {:#x}: {}", out.empty() ? "" : "; ", vcpu->id(),
+                       vcpu->last_rip(),
+                       describe_instruction(memory_, cr3, GuestVirtAddr(vcpu->last_rip())));
+  }
+  return out;
+}
+
+// A guest that exits 0 after reporting a failed test has still failed.
+void Machine::settle_outcome() {
+  if (result_.outcome != Outcome::guest_exit_ok) return;
+  for (const GuestReport& r : result_.reports) {
+    if (r.kind == abi::REPORT_TEST_FAIL) {
+      result_.outcome = Outcome::guest_exit_failed;
+      result_.message = fmt::format("guest test {} failed on vCPU {}", r.name, r.vcpu);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+RunResult run_vm(const VmConfig& config) {
+  if (config.vcpus == 0 || config.vcpus > abi::MAX_VCPUS)
+    throw ConfigError(fmt::format("--vcpus must be between 1 and {}", abi::MAX_VCPUS));
+  if (config.mem_bytes < abi::RAM_MIN || config.mem_bytes > abi::RAM_MAX ||
+      config.mem_bytes % kPageSize != 0)
+    throw ConfigError(fmt::format("--mem must be a multiple of 4 KiB between {} MiB and {} GiB",
+                                  abi::RAM_MIN >> 20, abi::RAM_MAX >> 30));
+  if (config.cmdline.size() >= abi::CMDLINE_MAX)
+    throw ConfigError(fmt::format("--cmdline is {} bytes; the guest accepts at most {}",
+                                  config.cmdline.size(), abi::CMDLINE_MAX - 1));
+  ElfImage image = parse_elf_image(config.image);
+  check_image_placement(image, config.mem_bytes);
+  Machine machine(config, image);
+  return machine.run();
+}
+
+}  // namespace shadowtlb::vmm

@@ -1,0 +1,55 @@
+// What a finished run tells its caller: outcome, guest reports, timing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "abi/guest_report.h"
+
+namespace shadowtlb::vmm {
+
+// Why the run ended; the CLI maps each to an exit code (docs/cli.md).
+enum class Outcome {
+  guest_exit_ok,      // HC_EXIT(0)
+  guest_exit_failed,  // HC_EXIT(status != 0), or a guest test failed
+  guest_panic,        // REPORT_PANIC or an unhandled guest exception
+  triple_fault,       // KVM_EXIT_SHUTDOWN
+  vm_error,           // KVM failure, unhandled exit reason, internal error
+  timeout,            // --timeout elapsed without HC_EXIT
+};
+
+std::string_view outcome_name(Outcome outcome);
+
+// One report a guest sent with HC_REPORT, decoded.
+struct GuestReport {
+  abi::report_kind kind;
+  unsigned vcpu = 0;         // the vCPU the VMM received it on
+  std::string name;
+  std::string file;
+  unsigned line = 0;
+  std::string expr;
+  std::uint64_t values[4] = {};
+};
+
+// Registers and the instruction at RIP of a vCPU that failed (triple fault, ...).
+struct VcpuFailure {
+  unsigned vcpu = 0;
+  std::uint64_t rip = 0, rsp = 0, rflags = 0, cr0 = 0, cr2 = 0, cr3 = 0, cr4 = 0;
+  std::uint64_t gpr[16] = {};  // rax rcx rdx rbx rsp rbp rsi rdi r8..r15 (SDM order)
+  std::string instruction;     // Capstone's disassembly, or why there is none
+};
+
+struct RunResult {
+  Outcome outcome = Outcome::vm_error;
+  std::int64_t guest_status = -1;     // the HC_EXIT status, -1 if the guest never exited
+  std::string message;                // one line for the user when not guest_exit_ok
+  std::optional<VcpuFailure> failure;
+  std::vector<GuestReport> reports;   // in arrival order
+  unsigned vcpus_started = 0;
+  double wall_ms = 0;
+};
+
+}  // namespace shadowtlb::vmm

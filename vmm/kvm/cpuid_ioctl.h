@@ -9,6 +9,8 @@
 
 #include <linux/kvm.h>
 
+#include <cstddef>
+
 namespace shadowtlb::vmm {
 
 // struct kvm_cpuid2 as C sees it, followed directly by the entries.
@@ -17,6 +19,16 @@ struct KvmCpuidHeader {
   __u32 padding;
 };
 static_assert(sizeof(KvmCpuidHeader) == 8);
+
+// KVM's own limit on CPUID entries (KVM_MAX_CPUID_ENTRIES).
+inline constexpr unsigned kMaxCpuidEntries = 256;
+
+// The whole ioctl argument, sized for the most KVM accepts.
+struct KvmCpuidBuffer {
+  KvmCpuidHeader header;
+  kvm_cpuid_entry2 entries[kMaxCpuidEntries];
+};
+static_assert(offsetof(KvmCpuidBuffer, entries) == sizeof(KvmCpuidHeader));
 
 inline constexpr unsigned long kKvmGetSupportedCpuid = _IOWR(KVMIO, 0x05, KvmCpuidHeader);
 inline constexpr unsigned long kKvmSetCpuid2 = _IOW(KVMIO, 0x90, KvmCpuidHeader);

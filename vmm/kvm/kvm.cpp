@@ -41,18 +41,11 @@ int Kvm::check_extension(long capability) const {
 }
 
 std::vector<kvm_cpuid_entry2> Kvm::supported_cpuid() const {
-  // The entry count is not known in advance: grow until KVM stops saying E2BIG.
-  for (std::size_t n = 64; n <= 4096; n *= 2) {
-    std::vector<std::byte> buffer(sizeof(KvmCpuidHeader) + n * sizeof(kvm_cpuid_entry2));
-    auto* header = reinterpret_cast<KvmCpuidHeader*>(buffer.data());
-    header->nent = static_cast<__u32>(n);
-    if (::ioctl(fd(), kKvmGetSupportedCpuid, header) == 0) {
-      auto* entries = reinterpret_cast<kvm_cpuid_entry2*>(buffer.data() + sizeof(KvmCpuidHeader));
-      return {entries, entries + header->nent};
-    }
-    if (errno != E2BIG) throw KvmError("KVM_GET_SUPPORTED_CPUID", errno);
-  }
-  throw KvmError("KVM_GET_SUPPORTED_CPUID", E2BIG);
+  auto buffer = std::make_unique<KvmCpuidBuffer>();
+  buffer->header.nent = kMaxCpuidEntries;
+  if (::ioctl(fd(), kKvmGetSupportedCpuid, buffer.get()) < 0)
+    throw KvmError("KVM_GET_SUPPORTED_CPUID", errno);
+  return {buffer->entries, buffer->entries + buffer->header.nent};
 }
 
 UniqueFd Kvm::create_vm() const {

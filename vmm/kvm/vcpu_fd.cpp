@@ -4,7 +4,8 @@
 #include <sys/ioctl.h>
 
 #include <cerrno>
-#include <cstring>
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "vmm/errors.h"
@@ -30,11 +31,11 @@ VcpuFd::RunStatus VcpuFd::run_once() {
 }
 
 void VcpuFd::set_cpuid(std::span<const kvm_cpuid_entry2> entries) {
-  std::vector<std::byte> buffer(sizeof(KvmCpuidHeader) + entries.size_bytes());
-  auto* header = reinterpret_cast<KvmCpuidHeader*>(buffer.data());
-  header->nent = static_cast<__u32>(entries.size());
-  std::memcpy(buffer.data() + sizeof(KvmCpuidHeader), entries.data(), entries.size_bytes());
-  if (::ioctl(fd_.get(), kKvmSetCpuid2, header) < 0) throw KvmError("KVM_SET_CPUID2", errno);
+  if (entries.size() > kMaxCpuidEntries) throw KvmError("KVM_SET_CPUID2", E2BIG);
+  auto buffer = std::make_unique<KvmCpuidBuffer>();
+  buffer->header.nent = static_cast<__u32>(entries.size());
+  std::copy(entries.begin(), entries.end(), buffer->entries);
+  if (::ioctl(fd_.get(), kKvmSetCpuid2, buffer.get()) < 0) throw KvmError("KVM_SET_CPUID2", errno);
 }
 
 kvm_sregs VcpuFd::get_sregs() {

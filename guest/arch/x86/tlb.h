@@ -1,0 +1,26 @@
+// TLB flushes through the paravirtual MMU calls (Linux's asm/tlbflush.h).
+//
+// KVM gives the VMM no exit on `invlpg` (DESIGN.md §3), so every flush is a
+// hypercall: local ones HC_MMU_FLUSH_LOCAL, remote ones HC_MMU_SHOOTDOWN,
+// which returns once the target vCPUs' TLBs no longer hold the range, as an
+// IPI shootdown waits for acknowledgements. Local flushes also run the native
+// instruction, so the kernel stays correct where the hardware TLB is real.
+#pragma once
+
+#include "guest/include/cpumask.h"
+#include "guest/include/types.h"
+
+struct mm_struct;
+
+// This CPU: every non-global entry, one page, or npages pages from start.
+void flush_tlb_local();
+void flush_tlb_one_user(unsigned long addr);
+void flush_tlb_local_range(unsigned long start, u64 npages);
+
+// The CPUs in mask (this CPU is skipped if present): npages from start, or
+// abi::FLUSH_ALL. Returns the VMM's answer (0, or a negated hc_error).
+s64 flush_tlb_others(const cpumask_t* mask, unsigned long start, u64 npages);
+
+// Every CPU that has mm loaded (local included) / every online CPU.
+void flush_tlb_mm_range(mm_struct* mm, unsigned long start, unsigned long end);
+void flush_tlb_kernel_range(unsigned long start, unsigned long end);

@@ -1,0 +1,149 @@
+// The built-in guest images boot on 1, 2 and 8 vCPUs and report what they should.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "abi/guest_report.h"
+#include "support/kvm_available.h"
+#include "vmm/images/builtin_images.h"
+#include "vmm/runtime/machine.h"
+
+namespace shadowtlb::vmm {
+namespace {
+
+// Every guest test the selftest image holds (images/selftest): one that stops
+// reporting, or that reports a failure, fails here by name.
+const char* const kExpectedSelftests[] = {
+    "exceptions.page_fault_on_read_is_fixed_up",
+    "exceptions.page_fault_on_write_is_fixed_up",
+    "exceptions.invalid_opcode_is_fixed_up",
+    "exceptions.general_protection_is_fixed_up",
+    "exceptions.execution_continues_after_fixups",
+    "cmdline.parse_words_values_quotes",
+    "cmdline.boot_command_line",
+    "kstrtox.bases_and_errors",
+    "vsprintf.integer_formats",
+    "vsprintf.strings_chars_pointers",
+    "vsprintf.truncation_reports_full_length",
+    "string.memory_functions",
+    "string.string_functions",
+    "mm.user_mm_shares_kernel_half",
+    "mm.kthread_use_mm_reaches_user_mapping",
+    "mm.unmapped_user_page_faults",
+    "mm.write_to_readonly_user_page_faults",
+    "page_alloc.order0_alloc_write_free",
+    "page_alloc.freed_page_is_reused_first",
+    "page_alloc.pages_are_distinct",
+    "page_alloc.order9_block_is_2mib_aligned",
+    "page_alloc.hints_on_free_and_reuse",
+    "page_alloc.never_used_memory_sends_no_hint",
+    "page_alloc.zeroed_page_after_reuse",
+    "slab.kmalloc_kfree_reuse",
+    "slab.large_kmalloc_uses_pages",
+    "pgtable.direct_map_uses_2mib_pages",
+    "pgtable.kernel_image_mapped_at_kernel_base",
+    "pgtable.lower_half_empty_in_init_mm",
+    "pgtable.map_unmap_4k",
+    "pgtable.map_unmap_2m",
+    "pgtable.map_range_mixes_page_sizes",
+    "pgtable.each_mm_maps_only_its_half",
+    "smp.all_vcpus_online",
+    "kthread.runs_on_each_cpu",
+    "kthread.round_robin_on_boot_cpu",
+    "kthread.stop_ends_a_loop",
+    "kthread.completion_across_cpus",
+    "spinlock.trylock",
+    "spinlock.counter_across_all_cpus",
+    "percpu.each_cpu_has_its_own_copy",
+};
+
+// The address `selftest.crash=pf` reads (images/selftest/crash.cpp).
+constexpr std::uint64_t kCrashPfAddress = 0xdead000;
+
+VmConfig builtin_config(std::string_view name, unsigned vcpus, std::string cmdline = "") {
+  const BuiltinImage* image = find_builtin_image(name);
+  if (image == nullptr) throw std::runtime_error("no built-in image " + std::string(name));
+  VmConfig config;
+  config.image_name = std::string(name);
+  config.image.assign(image->elf.begin(), image->elf.end());
+  config.vcpus = vcpus;
+  config.cmdline = std::move(cmdline);
+  config.echo_console = false;
+  config.timeout = std::chrono::seconds(60);
+  return config;
+}
+
+std::vector<const GuestReport*> reports_of(const RunResult& r, abi::report_kind kind) {
+  std::vector<const GuestReport*> out;
+  for (const GuestReport& report : r.reports)
+    if (report.kind == kind) out.push_back(&report);
+  return out;
+}
+
+class GuestImageTest : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override { SHADOWTLB_REQUIRE_KVM(); }
+};
+
+TEST_P(GuestImageTest, SmokeReportsFromEveryVcpu) {
+  const unsigned n = GetParam();
+  RunResult r = run_vm(builtin_config("smoke", n));
+  ASSERT_EQ(r.outcome, Outcome::guest_exit_ok) << r.message;
+  EXPECT_EQ(r.vcpus_started, n);
+  std::multiset<std::uint64_t> seen;
+  for (const GuestReport* v : reports_of(r, abi::REPORT_VALUE)) {
+    if (v->name != "smoke.vcpu") continue;
+    seen.insert(v->values[0]);
+    EXPECT_EQ(v->values[0], v->vcpu) << "a vCPU reported another's id";
+  }
+  std::multiset<std::uint64_t> expected;
+  for (unsigned i = 0; i < n; ++i) expected.insert(i);
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_P(GuestImageTest, SelftestPassesEveryGuestTest) {
+  RunResult r = run_vm(builtin_config("selftest", GetParam()));
+  EXPECT_EQ(r.outcome, Outcome::guest_exit_ok) << r.message;
+  for (const GuestReport* f : reports_of(r, abi::REPORT_TEST_FAIL))
+    ADD_FAILURE() << "guest test " << f->name << " failed: " << f->expr << " (" << f->file << ":"
+                  << f->line << ")";
+  std::set<std::string> passed;
+  for (const GuestReport* p : reports_of(r, abi::REPORT_TEST_PASS)) passed.insert(p->name);
+  for (const char* name : kExpectedSelftests)
+    EXPECT_TRUE(passed.count(name)) << "guest test " << name << " did not report a pass";
+}
+
+INSTANTIATE_TEST_SUITE_P(Vcpus, GuestImageTest, ::testing::Values(1u, 2u, 8u),
+                         [](const auto& param) { return std::to_string(param.param) + "vcpus"; });
+
+class GuestCrashTest : public ::testing::Test {
+ protected:
+  void SetUp() override { SHADOWTLB_REQUIRE_KVM(); }
+};
+
+TEST_F(GuestCrashTest, UnhandledPageFaultIsReportedWithVectorRipAndCr2) {
+  RunResult r = run_vm(builtin_config("selftest", 2, "selftest.crash=pf"));
+  EXPECT_EQ(r.outcome, Outcome::guest_panic) << r.message;
+  std::vector<const GuestReport*> ex = reports_of(r, abi::REPORT_EXCEPTION);
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0]->values[0], 14u);  // #PF
+  EXPECT_EQ(ex[0]->values[2], kCrashPfAddress);
+  EXPECT_NE(r.message.find("#PF (page fault)"), std::string::npos) << r.message;
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_EQ(r.failure->rip, ex[0]->values[1]);
+  EXPECT_EQ(r.failure->instruction.find("<"), std::string::npos) << r.failure->instruction;
+}
+
+TEST_F(GuestCrashTest, UnhandledInvalidOpcodeIsReported) {
+  RunResult r = run_vm(builtin_config("selftest", 1, "selftest.crash=ud"));
+  EXPECT_EQ(r.outcome, Outcome::guest_panic) << r.message;
+  std::vector<const GuestReport*> ex = reports_of(r, abi::REPORT_EXCEPTION);
+  ASSERT_EQ(ex.size(), 1u);
+  EXPECT_EQ(ex[0]->values[0], 6u);  // #UD
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_NE(r.failure->instruction.find("ud2"), std::string::npos) << r.failure->instruction;
+}
+
+}  // namespace
+}  // namespace shadowtlb::vmm

@@ -1,0 +1,93 @@
+// Building the `run --json` summary from a VmConfig and the RunResult the VMM returned.
+#include "vmm/cli/json_summary.h"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace shadowtlb::vmm::cli {
+namespace {
+
+std::string hex(std::uint64_t value) { return fmt::format("{:#x}", value); }
+
+const char* test_result(abi::report_kind kind) {
+  switch (kind) {
+    case abi::REPORT_TEST_PASS: return "pass";
+    case abi::REPORT_TEST_FAIL: return "fail";
+    case abi::REPORT_TEST_SKIP: return "skip";
+    default: return nullptr;
+  }
+}
+
+Json test_json(const GuestReport& report, const char* result) {
+  Json test = {{"name", report.name}, {"vcpu", report.vcpu}, {"result", result},
+               {"file", report.file}, {"line", report.line}, {"expr", report.expr}};
+  // A failed comparison carries both sides (abi/guest_report.h).
+  if (report.kind == abi::REPORT_TEST_FAIL) {
+    test["lhs"] = hex(report.values[0]);
+    test["rhs"] = hex(report.values[1]);
+  }
+  return test;
+}
+
+Json failure_json(const VcpuFailure& failure) {
+  static constexpr const char* gpr_names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp",
+                                                "rsi", "rdi", "r8",  "r9",  "r10", "r11",
+                                                "r12", "r13", "r14", "r15"};
+  Json registers = Json::object();
+  for (int i = 0; i < 16; ++i) registers[gpr_names[i]] = hex(failure.gpr[i]);
+  registers["rip"] = hex(failure.rip);
+  registers["rsp"] = hex(failure.rsp);
+  registers["rflags"] = hex(failure.rflags);
+  registers["cr0"] = hex(failure.cr0);
+  registers["cr2"] = hex(failure.cr2);
+  registers["cr3"] = hex(failure.cr3);
+  registers["cr4"] = hex(failure.cr4);
+  return {{"vcpu", failure.vcpu},
+          {"rip", hex(failure.rip)},
+          {"registers", std::move(registers)},
+          {"instruction", failure.instruction}};
+}
+
+}  // namespace
+
+Json run_summary_json(const VmConfig& config, const RunResult& result) {
+  Json tests = Json::array();
+  Json values = Json::array();
+  for (const GuestReport& report : result.reports) {
+    if (const char* outcome = test_result(report.kind)) {
+      tests.push_back(test_json(report, outcome));
+    } else if (report.kind == abi::REPORT_VALUE) {
+      values.push_back({{"name", report.name}, {"vcpu", report.vcpu}, {"value", report.values[0]}});
+    }
+  }
+  Json summary = {
+      {"result", std::string(outcome_name(result.outcome))},
+      {"exit_code", static_cast<int>(exit_code_for(result.outcome))},
+      {"image", config.image_name},
+      {"vcpus", config.vcpus},
+      {"vcpus_started", result.vcpus_started},
+      {"mem_bytes", config.mem_bytes},
+      {"seed", config.seed},
+      {"guest_status", result.guest_status},
+      {"wall_ms", result.wall_ms},
+      {"message", result.message},
+      {"tests", std::move(tests)},
+      {"values", std::move(values)},
+  };
+  if (result.failure) summary["failure"] = failure_json(*result.failure);
+  return summary;
+}
+
+Json error_summary_json(std::string_view image, ExitCode exit_code, std::string_view message) {
+  return {{"result", "error"},
+          {"exit_code", static_cast<int>(exit_code)},
+          {"image", std::string(image)},
+          {"message", std::string(message)}};
+}
+
+std::string dump_summary(const Json& summary) {
+  return summary.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace shadowtlb::vmm::cli

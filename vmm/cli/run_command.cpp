@@ -1,0 +1,87 @@
+// The `run` subcommand: resolve and validate everything first, then open KVM and run.
+#include "vmm/cli/run_command.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "vmm/builder/image_source.h"
+#include "vmm/cli/error_exit.h"
+#include "vmm/cli/exit_codes.h"
+#include "vmm/cli/human_summary.h"
+#include "vmm/cli/json_summary.h"
+#include "vmm/runtime/machine.h"
+
+namespace shadowtlb::vmm::cli {
+namespace {
+
+// Where the guest console goes: stdout normally; stderr under --json so that
+// stdout holds only the JSON object; nowhere under --quiet.
+void route_console(const RunOptions& options, VmConfig& config) {
+  config.echo_console = !options.quiet;
+  config.console_to_stderr = options.json;
+}
+
+int report_error(const RunOptions& options, const std::exception& error) {
+  const ErrorExit exit = describe_error(error);
+  print_error(exit.message);
+  if (options.json) {
+    std::fputs(dump_summary(error_summary_json(options.image, exit.code, exit.message)).c_str(),
+               stdout);
+  }
+  return exit.code;
+}
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App* run = app.add_subcommand("run", "Boot a guest image and run it to completion");
+  run->add_option("IMAGE", options.image,
+                  "Built-in image name (see 'shadowtlb images'), manifest (.textproto) or ELF file")
+      ->required();
+  run->add_option("--vcpus", options.overrides.vcpus, "Number of vCPUs, 1..64 (default 2)");
+  run->add_option("--mem", options.overrides.mem,
+                  "Guest RAM, e.g. 64M or 1G; a multiple of 2 MiB, 4M..64G (default 64M)");
+  run->add_option("--cmdline", options.overrides.cmdline, "Guest kernel command line");
+  run->add_option("--timeout", options.overrides.timeout_s,
+                  "Stop the run after this many seconds (default 120)");
+  run->add_option("--seed", options.overrides.seed,
+                  "Seed for guest and VMM randomness (default 1)");
+  run->add_flag("--json", options.json,
+                "Print one JSON summary on stdout; the guest console goes to stderr");
+  run->add_flag("--quiet", options.quiet,
+                "Hide the guest console and, on success, the summary line");
+  return run;
+}
+
+int run_command(const RunOptions& options) {
+  VmConfig config;
+  try {
+    // Everything the user can get wrong is found here, before /dev/kvm is opened.
+    config = make_vm_config(options.image, options.overrides);
+  } catch (const std::exception& error) {
+    return report_error(options, error);
+  }
+  route_console(options, config);
+
+  RunResult result;
+  try {
+    result = run_vm(config);
+  } catch (const std::exception& error) {
+    return report_error(options, error);
+  }
+
+  const ExitCode code = exit_code_for(result.outcome);
+  std::fflush(stdout);  // the guest console first, then what we say about it
+  if (options.json) {
+    std::fputs(dump_summary(run_summary_json(config, result)).c_str(), stdout);
+    std::fputs(failure_details(result).c_str(), stderr);
+  } else {
+    if (code != kExitOk || !options.quiet) std::fputs(summary_line(config, result).c_str(), stderr);
+    std::fputs(failure_details(result).c_str(), stderr);
+  }
+  std::fflush(stdout);
+  return code;
+}
+
+}  // namespace shadowtlb::vmm::cli

@@ -7,6 +7,8 @@
 //  0x0010_0000 .. ram_size                the image, then free RAM
 //  VMM_PRIVATE_BASE ..                    VMM-owned memslot: boot and real page
 //                                         tables; never mapped for the guest
+//  READONLY_ALIAS_BASE + pa               read-only memslot aliasing RAM: stale dirty
+//                                         TLB entries point here (issue 3)
 //  PT_VIEW_BASE + pa                      no memslot: the page-table view of RAM
 //                                         (issue 3), every access exits as MMIO
 //
@@ -29,6 +31,7 @@ inline constexpr uint64_t RAM_MIN = 4ull << 20;   // below this nothing useful b
 inline constexpr uint64_t RAM_MAX = 64ull << 30;  // stays below VMM_PRIVATE_BASE
 
 inline constexpr uint64_t VMM_PRIVATE_BASE = 0x0000'0080'0000'0000ull;  // 512 GiB
+inline constexpr uint64_t READONLY_ALIAS_BASE = 0x0000'00c0'0000'0000ull;  // 768 GiB
 inline constexpr uint64_t PT_VIEW_BASE = 0x0000'0100'0000'0000ull;      // 1 TiB
 
 inline constexpr uint64_t DIRECT_MAP_BASE = 0xffff'8880'0000'0000ull;  // Linux's page_offset_base

@@ -5,12 +5,14 @@ include(EmbedImages)
 add_library(shadowtlb_frontend STATIC
   ${CMAKE_CURRENT_LIST_DIR}/builder/size.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/manifest.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/builder/mmu_settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/image_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/images/builtin_images.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/error_exit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/human_summary.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/json_summary.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cli/mmu_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/run_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/images_command.cpp
 )

@@ -49,11 +49,15 @@ bool streq(const char* a, const char* b) { return a && b ? strcmp(a, b) == 0 : a
 
 }  // namespace ktest
 
-test_summary run_tests(const char* filter) {
+namespace {
+
+// Runs every test match() accepts, in link order.
+template <typename Match>
+test_summary run_matching(Match match) {
   test_summary s{};
   for (const test_case* const* p = __start_guest_tests; p < __stop_guest_tests; p++) {
     const test_case* t = *p;
-    if (filter && *filter && !str_has_prefix(t->name, filter)) continue;
+    if (!match(t->name)) continue;
     current_failed = false;
     current_skipped = false;
     __atomic_store_n(&current_test, t, __ATOMIC_RELEASE);
@@ -77,4 +81,14 @@ test_summary run_tests(const char* filter) {
   }
   printk("tests: %u run, %u passed, %u failed, %u skipped\n", s.run, s.passed, s.failed, s.skipped);
   return s;
+}
+
+}  // namespace
+
+test_summary run_tests(const char* filter) {
+  return run_matching([&](const char* name) { return !filter || !*filter || str_has_prefix(name, filter); });
+}
+
+test_summary run_test(const char* name) {
+  return run_matching([&](const char* t) { return strcmp(t, name) == 0; });
 }

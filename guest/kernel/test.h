@@ -38,6 +38,8 @@ struct test_summary {
 // Runs every registered test whose name starts with filter (all if null or
 // empty), in link order, on the calling task.
 test_summary run_tests(const char* filter);
+// Runs the test named exactly name ("suite.name"); run == 0 if there is none.
+test_summary run_test(const char* name);
 
 namespace ktest {
 

@@ -2,6 +2,7 @@
 //
 //   DIRECT_MAP_BASE + [0, ram_size)  -> [0, ram_size)      all RAM
 //   KERNEL_BASE + [0, image end)     -> [0, image end)     the kernel image
+//   PT_VIEW_START + [0, ram_size)    -> PT_VIEW_BASE + ... the page-table view
 //
 // 2 MiB pages wherever possible, 4 KiB pages for a ragged end. The lower half
 // stays empty: it belongs to user mms.
@@ -12,9 +13,8 @@
 #include "guest/mm/memory.h"
 
 void paging_init(u64 ram_size, u64 image_end) {
-  phys_addr_t pgd = pgtable_alloc();
-  if (!pgd.val) panic("no memory for the kernel pgd");
-  init_mm.pgd = static_cast<pgd_t*>(pgtable_virt(pgd));
+  init_mm.pgd = pgd_alloc(&init_mm);
+  if (!init_mm.pgd) panic("no memory for the kernel pgd");
 
   u64 ram = round_down(ram_size, PAGE_SIZE);
   if (int err = map_range(&init_mm, PAGE_OFFSET, phys_addr_t(0), ram, PAGE_KERNEL))
@@ -24,6 +24,7 @@ void paging_init(u64 ram_size, u64 image_end) {
   u64 image = min_t(round_up(image_end, PMD_SIZE), ram);
   if (int err = map_range(&init_mm, START_KERNEL_MAP, phys_addr_t(0), image, PAGE_KERNEL))
     panic("mapping the kernel image failed: %d", err);
+  pt_view_init(ram);
   kernel_pgd_freeze();
   switch_mm(&init_mm);
 }

@@ -5,14 +5,9 @@
 #include "guest/include/errno.h"
 #include "guest/kernel/panic.h"
 #include "guest/mm/page_alloc.h"
+#include "guest/mm/pgalloc.h"
 
 namespace {
-
-constexpr unsigned KERNEL_PGD_FIRST = PTRS_PER_TABLE / 2;  // upper half starts at pgd 256
-
-// Which upper-half pgd entries init_mm uses; mm_alloc() copies exactly these.
-u64 kernel_pgd_used[KERNEL_PGD_FIRST / 64];
-bool kernel_pgd_frozen;
 
 bool addr_in_mm_half(mm_struct* mm, unsigned long addr) {
   return (mm == &init_mm) == (addr >= TASK_SIZE);
@@ -22,18 +17,11 @@ pteval_t table_flags(mm_struct* mm) { return mm == &init_mm ? _KERNPG_TABLE : _P
 
 // Finds the pmd entry for addr without allocating; null if an upper level is missing.
 pmd_t* find_pmd(mm_struct* mm, unsigned long addr) {
-  pgd_t* pgd = pgd_offset(mm, addr);
-  if (!pgd_present(pgdp_get(pgd))) return nullptr;
-  pud_t* pud = pud_offset(pgd, addr);
-  pud_t pe = pudp_get(pud);
-  if (!pud_present(pe) || pud_leaf(pe)) return nullptr;
-  return pmd_offset(pud, addr);
-}
-
-// Linux's p?d_addr_end(): the end of the level-`size` block holding addr, capped at end.
-unsigned long block_end(unsigned long addr, unsigned long end, u64 size) {
-  unsigned long next = round_down(addr, size) + size;
-  return next - 1 < end - 1 ? next : end;
+  pgd_t ge = pgdp_get(pgd_offset(mm, addr));
+  if (!pgd_present(ge)) return nullptr;
+  pud_t ue = pudp_get(pgd_pgtable(ge, addr) + pud_index(addr));
+  if (!pud_present(ue) || pud_leaf(ue)) return nullptr;
+  return pud_pgtable(ue, addr) + pmd_index(addr);
 }
 
 // Records that tables for [addr, addr+size) may exist (caller holds the lock).
@@ -58,43 +46,40 @@ void flush_after_unmap(mm_struct* mm, unsigned long addr, u64 size) {
 pgd_t* pgd_offset(mm_struct* mm, unsigned long addr) { return mm->pgd + pgd_index(addr); }
 pgd_t* pgd_offset_k(unsigned long addr) { return pgd_offset(&init_mm, addr); }
 
-phys_addr_t pgtable_alloc() {
-  page* p = alloc_page(__GFP_ZERO);
-  return p ? page_to_phys(p) : phys_addr_t(0);
-}
-
-void pgtable_free(phys_addr_t table) { __free_page(pfn_to_page(PHYS_PFN(table))); }
-
+// Unlike Linux's, these step down from the entry value they read or wrote
+// rather than reading it again: for a user mm each read is an exit.
 pud_t* pud_alloc(mm_struct* mm, pgd_t* pgd, unsigned long addr) {
-  if (pgd_none(pgdp_get(pgd))) {
-    unsigned idx = pgd_index(addr);
-    if (mm == &init_mm) {
-      if (kernel_pgd_frozen) panic("new kernel pgd entry %u after boot: user mms would miss it", idx);
-      kernel_pgd_used[(idx - KERNEL_PGD_FIRST) / 64] |= u64{1} << (idx % 64);
-    }
-    phys_addr_t table = pgtable_alloc();
+  pgd_t e = pgdp_get(pgd);
+  if (pgd_none(e)) {
+    if (mm == &init_mm) kernel_pgd_entry_added(pgd_index(addr));
+    phys_addr_t table = pgtable_alloc(mm);
     if (!table.val) return nullptr;
-    set_pgd(pgd, mk_pgd_table(table, table_flags(mm)));
+    e = mk_pgd_table(table, table_flags(mm));
+    set_pgd(pgd, e);
   }
-  return pud_offset(pgd, addr);
+  return pgd_pgtable(e, addr) + pud_index(addr);
 }
 
 pmd_t* pmd_alloc(mm_struct* mm, pud_t* pud, unsigned long addr) {
-  if (pud_none(pudp_get(pud))) {
-    phys_addr_t table = pgtable_alloc();
+  pud_t e = pudp_get(pud);
+  if (pud_none(e)) {
+    phys_addr_t table = pgtable_alloc(mm);
     if (!table.val) return nullptr;
-    set_pud(pud, mk_pud_table(table, table_flags(mm)));
+    e = mk_pud_table(table, table_flags(mm));
+    set_pud(pud, e);
   }
-  return pmd_offset(pud, addr);
+  return pud_pgtable(e, addr) + pmd_index(addr);
 }
 
 pte_t* pte_alloc_map(mm_struct* mm, pmd_t* pmd, unsigned long addr) {
-  if (pmd_none(pmdp_get(pmd))) {
-    phys_addr_t table = pgtable_alloc();
+  pmd_t e = pmdp_get(pmd);
+  if (pmd_none(e)) {
+    phys_addr_t table = pgtable_alloc(mm);
     if (!table.val) return nullptr;
-    set_pmd(pmd, mk_pmd_table(table, table_flags(mm)));
+    e = mk_pmd_table(table, table_flags(mm));
+    set_pmd(pmd, e);
   }
-  return pte_offset_map(pmd, addr);
+  return pmd_page_vaddr(e, addr) + pte_index(addr);
 }
 
 // Allocates down to the pmd entry for addr; -EEXIST if a large page is in the way.
@@ -147,11 +132,11 @@ int map_range(mm_struct* mm, unsigned long addr, phys_addr_t pa, u64 size, pgpro
   // guest instruction is emulated).
   const unsigned long end = addr + size;
   for (unsigned long va = addr, pud_next; va != end; va = pud_next) {
-    pud_next = block_end(va, end, PUD_SIZE);
+    pud_next = pud_addr_end(va, end);
     pmd_t* pmd;
     if (int err = alloc_to_pmd(mm, va, &pmd)) return err;
     for (unsigned long pmd_next; va != pud_next; va = pmd_next, pmd++) {
-      pmd_next = block_end(va, pud_next, PMD_SIZE);
+      pmd_next = pmd_addr_end(va, pud_next);
       phys_addr_t frame = pa + (va - addr);
       if (is_aligned(va | frame.val, PMD_SIZE) && pmd_next - va == PMD_SIZE) {
         if (!pmd_none(pmdp_get(pmd))) return -EEXIST;
@@ -196,77 +181,41 @@ int unmap_huge_pmd(mm_struct* mm, unsigned long addr) {
 }
 
 int walk_page_table(mm_struct* mm, unsigned long addr, pt_walk* w) {
-  *w = pt_walk{PG_LEVEL_NONE, 0, phys_addr_t(0), 0};
+  // One read per level, each step from the value read (each is an exit for
+  // a user mm; the #PF path walks here).
   pgd_t* pgd = pgd_offset(mm, addr);
-  if (!pgd_present(pgdp_get(pgd))) return -ENOENT;
-  pud_t* pud = pud_offset(pgd, addr);
-  pud_t pue = pudp_get(pud);
-  if (!pud_present(pue)) return -ENOENT;
-  if (pud_leaf(pue)) {
-    *w = {PG_LEVEL_1G, pud_val(pue), phys_addr_t((pud_val(pue) & PTE_PFN_MASK & ~(PUD_SIZE - 1)) | (addr & (PUD_SIZE - 1))), PUD_SIZE};
-    return 0;
-  }
-  pmd_t* pmd = pmd_offset(pud, addr);
-  pmd_t pme = pmdp_get(pmd);
-  if (!pmd_present(pme)) return -ENOENT;
-  if (pmd_leaf(pme)) {
-    *w = {PG_LEVEL_2M, pmd_val(pme), phys_addr_t((pmd_val(pme) & PMD_PAGE_PFN_MASK) | (addr & ~PMD_MASK)), PMD_SIZE};
-    return 0;
-  }
-  pte_t pte = ptep_get(pte_offset_map(pmd, addr));
-  if (!pte_present(pte)) return -ENOENT;
-  *w = {PG_LEVEL_4K, pte_val(pte), phys_addr_t((pte_val(pte) & PTE_PFN_MASK) | (addr & ~PAGE_MASK)), PAGE_SIZE};
-  return 0;
-}
-
-// Frees the tables below one pud/pmd entry range. Each table is unlinked
-// before it is freed: a frame stops being a table before it is reused.
-static void free_pmd_range(pud_t* pud, unsigned long addr, unsigned long end) {
-  pud_t ue = pudp_get(pud);
-  pud_clear(pud);
-  for (unsigned long a = addr, next; a != end; a = next) {
-    next = block_end(a, end, PMD_SIZE);
-    pmd_t* pmd = pud_pgtable(ue) + pmd_index(a);
-    pmd_t me = pmdp_get(pmd);
-    if (!pmd_present(me) || pmd_leaf(me)) continue;
-    pmd_clear(pmd);
-    pgtable_free(phys_addr_t(pmd_val(me) & PTE_PFN_MASK));
-  }
-  pgtable_free(phys_addr_t(pud_val(ue) & PTE_PFN_MASK));
-}
-
-static void free_pud_range(pgd_t* pgd, unsigned long addr, unsigned long end) {
+  *w = pt_walk{PG_LEVEL_NONE, 0, phys_addr_t(0), 0, pgd, pgd};
   pgd_t ge = pgdp_get(pgd);
-  pgd_clear(pgd);
-  for (unsigned long a = addr, next; a != end; a = next) {
-    next = block_end(a, end, PUD_SIZE);
-    pud_t* pud = pgd_pgtable(ge) + pud_index(a);
-    pud_t ue = pudp_get(pud);
-    if (pud_present(ue) && !pud_leaf(ue)) free_pmd_range(pud, a, next);
+  if (!pgd_present(ge)) return -ENOENT;
+  pud_t* pud = pgd_pgtable(ge, addr) + pud_index(addr);
+  w->entryp = pud;
+  pud_t ue = pudp_get(pud);
+  if (!pud_present(ue)) return -ENOENT;
+  if (pud_leaf(ue)) {
+    w->level = PG_LEVEL_1G;
+    w->entry = pud_val(ue);
+    w->pa = phys_addr_t((pud_val(ue) & PTE_PFN_MASK & ~(PUD_SIZE - 1)) | (addr & (PUD_SIZE - 1)));
+    w->page_size = PUD_SIZE;
+    return 0;
   }
-  pgtable_free(phys_addr_t(pgd_val(ge) & PTE_PFN_MASK));
-}
-
-void free_user_page_tables(mm_struct* mm) {
-  BUG_ON(mm == &init_mm || !cpumask_empty(mm_cpumask(mm)));
-  spin_guard guard(&mm->page_table_lock);
-  // Only the range map_*() ever touched can hold tables (Linux's
-  // free_pgd_range() gets its range from the VMAs).
-  const unsigned long end = mm->pt_end;
-  for (unsigned long a = mm->pt_start, next; a != end; a = next) {
-    next = block_end(a, end, PGDIR_SIZE);
-    pgd_t* pgd = pgd_offset(mm, a);
-    if (pgd_present(pgdp_get(pgd))) free_pud_range(pgd, a, next);
+  pmd_t* pmd = pud_pgtable(ue, addr) + pmd_index(addr);
+  w->entryp = pmd;
+  pmd_t me = pmdp_get(pmd);
+  if (!pmd_present(me)) return -ENOENT;
+  if (pmd_leaf(me)) {
+    w->level = PG_LEVEL_2M;
+    w->entry = pmd_val(me);
+    w->pa = phys_addr_t((pmd_val(me) & PMD_PAGE_PFN_MASK) | (addr & ~PMD_MASK));
+    w->page_size = PMD_SIZE;
+    return 0;
   }
-  mm->pt_start = mm->pt_end = 0;
-}
-
-void kernel_pgd_freeze() { kernel_pgd_frozen = true; }
-
-void copy_kernel_pgd_entries(pgd_t* dst) {
-  for (unsigned w = 0; w < ARRAY_SIZE(kernel_pgd_used); w++)
-    for (u64 m = kernel_pgd_used[w]; m; m &= m - 1) {
-      unsigned idx = KERNEL_PGD_FIRST + w * 64 + static_cast<unsigned>(__builtin_ctzll(m));
-      set_pgd(dst + idx, pgdp_get(init_mm.pgd + idx));
-    }
+  pte_t* ptep = pmd_page_vaddr(me, addr) + pte_index(addr);
+  w->entryp = ptep;
+  pte_t pte = ptep_get(ptep);
+  if (!pte_present(pte)) return -ENOENT;
+  w->level = PG_LEVEL_4K;
+  w->entry = pte_val(pte);
+  w->pa = phys_addr_t((pte_val(pte) & PTE_PFN_MASK) | (addr & ~PAGE_MASK));
+  w->page_size = PAGE_SIZE;
+  return 0;
 }

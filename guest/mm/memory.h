@@ -8,10 +8,7 @@
 
 #include "guest/arch/x86/pgtable.h"
 #include "guest/mm/mm_types.h"
-
-// Allocates a zeroed table page; phys_addr_t(0) when out of memory.
-phys_addr_t pgtable_alloc();
-void pgtable_free(phys_addr_t table);
+#include "guest/mm/pgalloc.h"
 
 // Returns the entry for addr at the next level, allocating that level's table
 // if the upper entry is empty; null when out of memory. Caller holds
@@ -41,6 +38,11 @@ struct pt_walk {
   pteval_t entry;     // the leaf entry
   phys_addr_t pa;     // the physical address addr translates to
   u64 page_size;
+  // Where the walk read the pgd entry and the leaf (or the last entry, when
+  // not mapped): pgtable_virt() pointers, so a test can see which alias
+  // (page-table view or direct map) each level went through.
+  const pgd_t* pgdp;
+  const void* entryp;
 };
 // 0 with *w filled, or -ENOENT (w->level == PG_LEVEL_NONE).
 int walk_page_table(mm_struct* mm, unsigned long addr, pt_walk* w);
@@ -49,8 +51,3 @@ int walk_page_table(mm_struct* mm, unsigned long addr, pt_walk* w);
 // map_*() ever covered (mm->pt_start/pt_end). The mm must not be loaded on
 // any CPU. Mapped frames are not freed: their owner does.
 void free_user_page_tables(mm_struct* mm);
-
-// Kernel pgd entries are created at boot and shared by every mm by copying
-// (mm_alloc()); after kernel_pgd_freeze() a new one is a bug.
-void kernel_pgd_freeze();
-void copy_kernel_pgd_entries(pgd_t* dst);

@@ -10,13 +10,11 @@ constinit mm_struct init_mm{};
 mm_struct* mm_alloc() {
   auto* mm = static_cast<mm_struct*>(kzalloc(sizeof(mm_struct)));
   if (!mm) return nullptr;
-  phys_addr_t pgd = pgtable_alloc();
-  if (!pgd.val) {
+  mm->pgd = pgd_alloc(mm);
+  if (!mm->pgd) {
     kfree(mm);
     return nullptr;
   }
-  mm->pgd = static_cast<pgd_t*>(pgtable_virt(pgd));
-  copy_kernel_pgd_entries(mm->pgd);
   atomic_set(&mm->mm_users, 1);
   return mm;
 }
@@ -25,6 +23,6 @@ void mmput(mm_struct* mm) {
   BUG_ON(mm == &init_mm);
   if (!atomic_dec_and_test(&mm->mm_users)) return;
   free_user_page_tables(mm);
-  pgtable_free(pgtable_phys(mm->pgd));
+  pgd_free(mm, mm->pgd);
   kfree(mm);
 }

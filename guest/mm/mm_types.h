@@ -32,7 +32,7 @@ static_assert(sizeof(page) == 64, "keep struct page one cache line, like Linux")
 // An address space. init_mm holds the kernel's tables; a user mm (mm_alloc())
 // owns its lower half and shares init_mm's upper-half pgd entries.
 struct mm_struct {
-  pgd_t* pgd;                  // the root table (a pgtable_virt() pointer)
+  pgd_t* pgd;                  // the root table (pgd_alloc(): a view pointer for a user mm)
   atomic_t mm_users;           // references: creator, kthread_use_mm() users
   spinlock_t page_table_lock;  // serializes table allocation and map/unmap
   cpumask_t cpu_bitmap;        // CPUs that have this mm loaded in CR3

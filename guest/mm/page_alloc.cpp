@@ -121,7 +121,7 @@ void page_alloc_init(phys_addr_t first_free, phys_addr_t ram_end) {
   zone0.hi = max_pfn;
 }
 
-page* alloc_pages(gfp_t gfp, unsigned order) {
+page* alloc_pages_report_zero(gfp_t, unsigned order, bool* is_zero) {
   BUG_ON(order > MAX_PAGE_ORDER);
   block b;
   {
@@ -139,10 +139,15 @@ page* alloc_pages(gfp_t gfp, unsigned order) {
   p->mapping = nullptr;
   p->index = 0;
   atomic_set(&p->_refcount, 1);
-  if (!b.fresh) {
-    hc_mmu_page_reused(page_to_pfn(p), order);
-    if (gfp & __GFP_ZERO) memset(page_address(p), 0, PAGE_SIZE << order);
-  }
+  if (!b.fresh) hc_mmu_page_reused(page_to_pfn(p), order);
+  *is_zero = b.fresh;
+  return p;
+}
+
+page* alloc_pages(gfp_t gfp, unsigned order) {
+  bool is_zero;
+  page* p = alloc_pages_report_zero(gfp, order, &is_zero);
+  if (p && !is_zero && (gfp & __GFP_ZERO)) memset(page_address(p), 0, PAGE_SIZE << order);
   return p;
 }
 

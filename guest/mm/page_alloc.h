@@ -26,6 +26,11 @@ inline constexpr gfp_t __GFP_ZERO = 1u << 0;  // clear the block unless it is ne
 void page_alloc_init(phys_addr_t first_free, phys_addr_t ram_end);
 
 page* alloc_pages(gfp_t gfp, unsigned order);  // null when out of memory
+// As alloc_pages(), but never clears (whatever gfp says): *is_zero tells
+// whether the block is known to be zero (never used since boot). For memory
+// that must be cleared through another alias than the direct map (a user
+// page-table page, through the page-table view).
+page* alloc_pages_report_zero(gfp_t gfp, unsigned order, bool* is_zero);
 inline page* alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
 void __free_pages(page* p, unsigned order);
 inline void __free_page(page* p) { __free_pages(p, 0); }

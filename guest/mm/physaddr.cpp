@@ -1,4 +1,4 @@
-// virt_to_phys() for the kernel image and direct map; pgtable_phys() for table pointers.
+// virt_to_phys() for the kernel image and direct map; pgtable_phys() for table pointers (either alias).
 #include "guest/arch/x86/page.h"
 #include "guest/arch/x86/pgtable.h"
 #include "guest/kernel/panic.h"
@@ -12,4 +12,6 @@ phys_addr_t virt_to_phys(const volatile void* p) {
   panic("virt_to_phys(%p): not a kernel-image or direct-map address", const_cast<void*>(p));
 }
 
-phys_addr_t pgtable_phys(const void* table) { return virt_to_phys(table); }
+phys_addr_t pgtable_phys(const void* table) {
+  return is_pt_view_addr(table) ? pt_view_phys(table) : virt_to_phys(table);
+}

@@ -124,3 +124,18 @@ TEST(mm, write_to_readonly_user_page_faults) {
   EXPECT_EQ(u.direct()[1], 0u);
   free_user_page(u);
 }
+
+TEST(mm, reload_cr3_keeps_the_mm_loaded) {
+  user_page u = make_user_page(PAGE_SHARED);
+  ASSERT_TRUE(u.ok());
+  u.direct()[0] = 0xc3;
+  kthread_use_mm(u.mm);
+  reload_cr3();  // the same root again: only the TLB is affected
+  EXPECT_TRUE(loaded_mm() == u.mm);
+  EXPECT_TRUE(cpumask_test_cpu(smp_processor_id(), mm_cpumask(u.mm)));
+  u64 v = 0;
+  EXPECT_EQ(read_u64_nofault(reinterpret_cast<void*>(USER_VA), &v), 0);
+  EXPECT_EQ(v, 0xc3u);
+  kthread_unuse_mm(u.mm);
+  free_user_page(u);
+}

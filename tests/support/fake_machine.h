@@ -20,6 +20,9 @@ class FakeMachine final : public vmm::MachineServices {
     started.push_back(id);
     return 0;
   }
+  void synchronize(const mmu::VcpuMask& vcpus, unsigned self) override {
+    synchronized.push_back({vcpus, self});
+  }
   void add_report(vmm::GuestReport report) override { reports.push_back(std::move(report)); }
   void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) override {
     marks.push_back({vcpu, std::string(name), value});
@@ -40,6 +43,7 @@ class FakeMachine final : public vmm::MachineServices {
     std::uint64_t value;
   };
   std::vector<unsigned> started;
+  std::vector<std::pair<mmu::VcpuMask, unsigned>> synchronized;
   std::vector<vmm::GuestReport> reports;
   std::vector<Mark> marks;
   bool stopped = false;

@@ -204,10 +204,11 @@ void check_image_placement(const ElfImage& image, std::uint64_t ram_bytes) {
       throw ImageError(fmt::format("{} lies above the largest guest RAM shadowtlb supports ({})",
                                    segment_text(segment), size_text(abi::RAM_MAX)));
     if (end > ram_bytes) {
-      // Suggest a size the CLI accepts: RAM comes in whole 2 MiB pages.
-      const std::uint64_t needed = (end + abi::HUGE_PAGE_SIZE - 1) & ~(abi::HUGE_PAGE_SIZE - 1);
+      // Suggest a size in the unit people type; whole MiB are whole pages too.
+      constexpr std::uint64_t mib = 1ull << 20;
       throw ImageError(fmt::format("{} lies outside guest RAM ({}); use --mem {}M or more",
-                                   segment_text(segment), size_text(ram_bytes), needed >> 20));
+                                   segment_text(segment), size_text(ram_bytes),
+                                   (end + mib - 1) / mib));
     }
   }
 }

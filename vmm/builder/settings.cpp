@@ -8,6 +8,7 @@
 
 #include "abi/boot_info.h"
 #include "abi/memory_layout.h"
+#include "vmm/builder/mmu_settings.h"
 #include "vmm/builder/size.h"
 #include "vmm/errors.h"
 
@@ -32,10 +33,9 @@ std::uint64_t checked_mem(std::string_view text, std::string_view what) {
   if (bytes > abi::RAM_MAX)
     throw ConfigError(fmt::format("{} {}: guest RAM can be at most {}", what, text,
                                   format_size(abi::RAM_MAX)));
-  // The boot tables map RAM with 2 MiB pages (abi/memory_layout.h); a partial
-  // last page would map guest-physical addresses that have no memory.
-  if (bytes % abi::HUGE_PAGE_SIZE != 0)
-    throw ConfigError(fmt::format("{} {}: guest RAM must be a multiple of 2 MiB (e.g. 64M)", what,
+  // KVM memslots are made of whole pages.
+  if (bytes % abi::PAGE_SIZE != 0)
+    throw ConfigError(fmt::format("{} {}: guest RAM must be a multiple of 4 KiB (e.g. 64M)", what,
                                   text));
   return bytes;
 }
@@ -70,6 +70,14 @@ void apply_manifest(const proto::ImageManifest& manifest, std::string_view origi
   if (manifest.timeout_s() != 0)
     config.timeout = checked_timeout(manifest.timeout_s(), fmt::format("{}: timeout_s", origin));
   if (manifest.seed() != 0) config.seed = manifest.seed();
+  if (!manifest.tlb().empty()) apply_tlb_mode(manifest.tlb(), fmt::format("{}: tlb", origin), config.mmu);
+  if (manifest.tlb_capacity() != 0)
+    config.mmu.capacity =
+        checked_tlb_capacity(manifest.tlb_capacity(), fmt::format("{}: tlb_capacity", origin));
+  if (!manifest.tlb_evict().empty())
+    config.mmu.evict = parse_evict_policy(manifest.tlb_evict(), fmt::format("{}: tlb_evict", origin));
+  if (!manifest.enforce().empty())
+    config.mmu.enforce = parse_enforce_policy(manifest.enforce(), fmt::format("{}: enforce", origin));
 }
 
 void apply_cli_overrides(const CliOverrides& overrides, VmConfig& config) {
@@ -78,6 +86,16 @@ void apply_cli_overrides(const CliOverrides& overrides, VmConfig& config) {
   if (overrides.cmdline) config.cmdline = checked_cmdline(*overrides.cmdline, "--cmdline");
   if (overrides.timeout_s) config.timeout = checked_timeout(*overrides.timeout_s, "--timeout");
   if (overrides.seed) config.seed = *overrides.seed;
+  if (overrides.tlb) apply_tlb_mode(*overrides.tlb, "--tlb", config.mmu);
+  if (overrides.tlb_capacity)
+    config.mmu.capacity = checked_tlb_capacity(*overrides.tlb_capacity, "--tlb-capacity");
+  if (overrides.tlb_evict) config.mmu.evict = parse_evict_policy(*overrides.tlb_evict, "--tlb-evict");
+  if (overrides.enforce) config.mmu.enforce = parse_enforce_policy(*overrides.enforce, "--enforce");
+  for (const std::string& mark : overrides.dump_tlb_at) {
+    if (mark.empty() || mark.size() > 127)
+      throw ConfigError("--dump-tlb-at: a mark name is 1 to 127 characters");
+    config.mmu.dump_tlb_at.push_back(mark);
+  }
 }
 
 }  // namespace shadowtlb::vmm

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "proto/manifest.pb.h"
 #include "vmm/builder/vm_config.h"
@@ -20,6 +21,12 @@ struct CliOverrides {
   std::optional<std::string> cmdline;
   std::optional<double> timeout_s;
   std::optional<std::uint64_t> seed;
+  // The TLB model (vmm/builder/mmu_settings.h).
+  std::optional<std::string> tlb;
+  std::optional<std::int64_t> tlb_capacity;
+  std::optional<std::string> tlb_evict;
+  std::optional<std::string> enforce;
+  std::vector<std::string> dump_tlb_at;  // appended to, never replaced
 };
 
 // Applies every field the manifest sets (proto3: zero or empty means unset).

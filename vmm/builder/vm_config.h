@@ -7,7 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "shadow_mmu/shadow_mmu.h"
+
 namespace shadowtlb::vmm {
+
+// The TLB model the run uses (docs/shadow-mmu.md).
+struct MmuOptions {
+  // false: no model, the guest's own tables are the real ones (--tlb off).
+  bool shadow = true;
+  mmu::TlbMode mode = mmu::TlbMode::architectural;
+  std::size_t capacity = 0;  // entries per vCPU; 0 = unlimited
+  mmu::EvictPolicy evict = mmu::EvictPolicy::lru;
+  mmu::EnforcePolicy enforce = mmu::EnforcePolicy::none;
+  std::vector<std::string> dump_tlb_at;  // marks at which to print every vCPU's TLB
+};
 
 struct VmConfig {
   std::string image_name;             // shown in messages and the JSON summary
@@ -19,6 +32,7 @@ struct VmConfig {
   std::uint64_t seed = 1;
   bool echo_console = true;           // echo the guest serial console on the host
   bool console_to_stderr = false;     // echo on stderr (keeps stdout for --json)
+  MmuOptions mmu;
 };
 
 }  // namespace shadowtlb::vmm

@@ -55,6 +55,9 @@ std::string summary_line(const VmConfig& config, const RunResult& result) {
     if (tests.failed > 0) detail += fmt::format(", {} failed", tests.failed);
     if (tests.skipped > 0) detail += fmt::format(", {} skipped", tests.skipped);
   }
+  if (!result.hazards.empty())
+    detail += fmt::format(", {}", plural(static_cast<unsigned>(result.hazards.size()), "hazard",
+                                         "hazards"));
   return fmt::format("shadowtlb: {}: {} ({}) in {} ms\n", config.image_name,
                      outcome_name(result.outcome), detail, std::llround(result.wall_ms));
 }

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "vmm/cli/mmu_json.h"
+
 namespace shadowtlb::vmm::cli {
 namespace {
 
@@ -72,9 +74,18 @@ Json run_summary_json(const VmConfig& config, const RunResult& result) {
       {"guest_status", result.guest_status},
       {"wall_ms", result.wall_ms},
       {"message", result.message},
+      {"tlb", tlb_options_json(config.mmu)},
       {"tests", std::move(tests)},
       {"values", std::move(values)},
   };
+  Json hazards = Json::array();
+  for (const HazardReport& h : result.hazards) hazards.push_back(hazard_json(h));
+  summary["hazards"] = std::move(hazards);
+  if (!result.tlb_dumps.empty()) {
+    Json dumps = Json::array();
+    for (const TlbDump& d : result.tlb_dumps) dumps.push_back(tlb_dump_json(d));
+    summary["tlb_dumps"] = std::move(dumps);
+  }
   if (result.failure) summary["failure"] = failure_json(*result.failure);
   return summary;
 }

@@ -41,12 +41,26 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->required();
   run->add_option("--vcpus", options.overrides.vcpus, "Number of vCPUs, 1..64 (default 2)");
   run->add_option("--mem", options.overrides.mem,
-                  "Guest RAM, e.g. 64M or 1G; a multiple of 2 MiB, 4M..64G (default 64M)");
+                  "Guest RAM, e.g. 64M or 1G; 4M..64G (default 64M)");
   run->add_option("--cmdline", options.overrides.cmdline, "Guest kernel command line");
   run->add_option("--timeout", options.overrides.timeout_s,
                   "Stop the run after this many seconds (default 120)");
   run->add_option("--seed", options.overrides.seed,
                   "Seed for guest and VMM randomness (default 1)");
+  run->add_option("--tlb", options.overrides.tlb,
+                  "TLB model: architectural (stale entries live until flushed; default), "
+                  "coherent (every PTE change reaches every vCPU at once), off (no model)");
+  run->add_option("--tlb-capacity", options.overrides.tlb_capacity,
+                  "TLB entries per vCPU; a full TLB evicts one (default 0: unlimited)");
+  run->add_option("--tlb-evict", options.overrides.tlb_evict,
+                  "Eviction policy when the TLB is full: lru (default) or random (seeded by --seed)");
+  run->add_option("--enforce", options.overrides.enforce,
+                  "Hypervisor-side policy: none (default) or dirty-shootdown (shoot down a dirty "
+                  "TLB entry before its PTE is cleared, moved or cleaned)");
+  run->add_option("--dump-tlb-at", options.overrides.dump_tlb_at,
+                  "Print every vCPU's TLB when the guest reaches this mark (repeatable)")
+      ->take_all()
+      ->allow_extra_args(false);
   run->add_flag("--json", options.json,
                 "Print one JSON summary on stdout; the guest console goes to stderr");
   run->add_flag("--quiet", options.quiet,

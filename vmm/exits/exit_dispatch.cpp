@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "abi/hypercall.h"
+#include "abi/memory_layout.h"
 #include "vmm/exits/vcpu_failure.h"
 
 namespace shadowtlb::vmm {
@@ -89,7 +90,28 @@ VcpuStep ExitDispatcher::io(ExitContext& ctx) {
 }
 
 VcpuStep ExitDispatcher::mmio(ExitContext& ctx) {
-  const auto& m = ctx.run.mmio;
+  auto& m = ctx.run.mmio;
+  const std::uint64_t gpa = m.phys_addr;
+  if (gpa >= abi::PT_VIEW_BASE && gpa - abi::PT_VIEW_BASE < machine_.memory().ram_size() &&
+      m.len >= 1 && m.len <= 8) {
+    GuestPhysAddr pa(gpa - abi::PT_VIEW_BASE);
+    std::uint64_t value = 0;
+    bool ok;
+    if (m.is_write) {
+      std::memcpy(&value, m.data, m.len);
+      ok = mmu_.pt_view_write(ctx, pa, m.len, value);
+    } else {
+      ok = mmu_.pt_view_read(ctx, pa, m.len, value);
+      if (ok) std::memcpy(m.data, &value, m.len);
+    }
+    if (ok) return VcpuStep::resume;
+  }
+  if (m.is_write && gpa >= abi::READONLY_ALIAS_BASE &&
+      gpa - abi::READONLY_ALIAS_BASE < machine_.memory().ram_size() && m.len <= 8) {
+    GuestPhysAddr pa(gpa - abi::READONLY_ALIAS_BASE);
+    if (mmu_.readonly_alias_write(ctx, pa, std::as_bytes(std::span(m.data, m.len))))
+      return VcpuStep::resume;
+  }
   return fail(ctx, Outcome::guest_panic,
               fmt::format("vCPU {} {} {} bytes at guest-physical {:#x}, which no memory backs",
                           ctx.vcpu_id, m.is_write ? "wrote" : "read", m.len, m.phys_addr));

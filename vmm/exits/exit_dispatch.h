@@ -4,13 +4,14 @@
 #include "vmm/exits/exit_context.h"
 #include "vmm/exits/hypercall_handler.h"
 #include "vmm/exits/machine_services.h"
+#include "vmm/exits/mmu_backend.h"
 
 namespace shadowtlb::vmm {
 
 class ExitDispatcher {
  public:
-  ExitDispatcher(MachineServices& machine, HypercallHandler& hypercalls)
-      : machine_(machine), hypercalls_(hypercalls) {}
+  ExitDispatcher(MachineServices& machine, HypercallHandler& hypercalls, MmuBackend& mmu)
+      : machine_(machine), hypercalls_(hypercalls), mmu_(mmu) {}
 
   // Handles the exit now in ctx.vcpu.run(). An exit it does not know ends the
   // run as a VM error with its context; none is ever ignored.
@@ -23,6 +24,7 @@ class ExitDispatcher {
 
   MachineServices& machine_;
   HypercallHandler& hypercalls_;
+  MmuBackend& mmu_;
 };
 
 // "KVM_EXIT_IO" for 2; "exit reason N" for one this build does not name.

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "shadow_mmu/shadow_mmu.h"
 #include "vmm/exits/serial_console.h"
 #include "vmm/memory/guest_memory.h"
 #include "vmm/runtime/run_result.h"
@@ -24,6 +25,10 @@ class MachineServices {
   [[nodiscard]] virtual std::int64_t start_vcpu(unsigned id) = 0;
   virtual void add_report(GuestReport report) = 0;
   virtual void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) = 0;
+  // Returns once every vCPU in `vcpus` other than `self` has left guest mode
+  // since the call began, and will reload its page tables before re-entering
+  // (the real tables changed under it). Like an IPI shootdown's wait for acks.
+  virtual void synchronize(const mmu::VcpuMask& vcpus, unsigned self) = 0;
   // Ends the run; the first call decides the outcome, later ones are ignored.
   virtual void stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure = {},
                     std::int64_t guest_status = -1) = 0;

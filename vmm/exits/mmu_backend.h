@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "abi/hypercall.h"
 #include "shadow_mmu/address.h"
@@ -23,6 +24,20 @@ class MmuBackend {
                                 GuestVirtAddr rip) = 0;
   virtual std::int64_t page_freed(ExitContext& ctx, Pfn pfn, unsigned order) = 0;
   virtual std::int64_t page_reused(ExitContext& ctx, Pfn pfn, unsigned order) = 0;
+
+  // A guest access to the page-table view (abi::PT_VIEW_BASE + pa, no
+  // memslot): every read and write of a paging entry arrives here as an MMIO
+  // exit. `pa` is the guest-physical address behind the view; len is 1..8.
+  // Returns false when the access is not acceptable (outside RAM, straddling
+  // an 8-byte entry): the run then stops with the access named.
+  [[nodiscard]] virtual bool pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
+                                          std::uint64_t& value) = 0;
+  [[nodiscard]] virtual bool pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
+                                           std::uint64_t value) = 0;
+  // A write through the read-only alias of RAM (abi::READONLY_ALIAS_BASE + pa):
+  // only stale dirty TLB entries point there. False: nothing should have.
+  [[nodiscard]] virtual bool readonly_alias_write(ExitContext& ctx, GuestPhysAddr pa,
+                                                  std::span<const std::byte> data) = 0;
 };
 
 }  // namespace shadowtlb::vmm

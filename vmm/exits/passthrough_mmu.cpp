@@ -5,6 +5,8 @@
 // calls still validate their arguments so a buggy guest learns early.
 #include "vmm/exits/passthrough_mmu.h"
 
+#include <cstring>
+
 namespace shadowtlb::vmm {
 
 namespace {
@@ -38,5 +40,25 @@ std::int64_t PassthroughMmu::tlb_miss(ExitContext&, GuestVirtAddr, std::uint64_t
 std::int64_t PassthroughMmu::page_freed(ExitContext&, Pfn, unsigned) { return abi::HC_OK; }
 
 std::int64_t PassthroughMmu::page_reused(ExitContext&, Pfn, unsigned) { return abi::HC_OK; }
+
+// Without a model the view is plain memory: the access is simply performed.
+// (A locked RMW arrives as a read exit then a write exit; with one writer per
+// entry, as in the pass-through configuration's tests, that is enough.)
+bool PassthroughMmu::pt_view_read(ExitContext&, GuestPhysAddr pa, unsigned len,
+                                  std::uint64_t& value) {
+  std::span<std::byte> bytes = memory_.host_span(pa, len);
+  if (bytes.empty() || len > sizeof value) return false;
+  value = 0;
+  std::memcpy(&value, bytes.data(), len);
+  return true;
+}
+
+bool PassthroughMmu::pt_view_write(ExitContext&, GuestPhysAddr pa, unsigned len,
+                                   std::uint64_t value) {
+  std::span<std::byte> bytes = memory_.host_span(pa, len);
+  if (bytes.empty() || len > sizeof value) return false;
+  std::memcpy(bytes.data(), &value, len);
+  return true;
+}
 
 }  // namespace shadowtlb::vmm

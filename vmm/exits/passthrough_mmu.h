@@ -8,7 +8,7 @@ namespace shadowtlb::vmm {
 
 class PassthroughMmu final : public MmuBackend {
  public:
-  explicit PassthroughMmu(const GuestMemory& memory) : memory_(memory) {}
+  explicit PassthroughMmu(GuestMemory& memory) : memory_(memory) {}
 
   std::int64_t load_cr3(ExitContext& ctx, GuestPhysAddr root, std::uint64_t flags) override;
   std::int64_t flush_local(ExitContext& ctx, GuestVirtAddr va, std::uint64_t npages) override;
@@ -17,9 +17,15 @@ class PassthroughMmu final : public MmuBackend {
                         GuestVirtAddr rip) override;
   std::int64_t page_freed(ExitContext& ctx, Pfn pfn, unsigned order) override;
   std::int64_t page_reused(ExitContext& ctx, Pfn pfn, unsigned order) override;
+  bool pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t& value) override;
+  bool pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t value) override;
+  // No model, no alias slot: nothing can write there.
+  bool readonly_alias_write(ExitContext&, GuestPhysAddr, std::span<const std::byte>) override {
+    return false;
+  }
 
  private:
-  const GuestMemory& memory_;
+  GuestMemory& memory_;
 };
 
 }  // namespace shadowtlb::vmm

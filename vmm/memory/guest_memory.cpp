@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::uint32_t kRamSlot = 0;
 constexpr std::uint32_t kPrivateSlot = 1;
+constexpr std::uint32_t kReadonlyAliasSlot = 2;
 
 // [pa, pa+len) inside [base, base+size)? Written to be overflow-proof.
 bool inside(std::uint64_t pa, std::uint64_t len, std::uint64_t base, std::uint64_t size) {
@@ -23,6 +24,11 @@ GuestMemory::GuestMemory(std::uint64_t ram_bytes, std::uint64_t private_bytes)
 void GuestMemory::register_with(VmFd& vm) {
   vm.set_memory_region(kRamSlot, GuestPhysAddr(0), ram_.bytes());
   vm.set_memory_region(kPrivateSlot, private_base(), private_.bytes());
+}
+
+void GuestMemory::register_readonly_alias(VmFd& vm) {
+  vm.set_memory_region(kReadonlyAliasSlot, GuestPhysAddr(abi::READONLY_ALIAS_BASE), ram_.bytes(),
+                       KVM_MEM_READONLY);
 }
 
 GuestPhysAddr GuestMemory::private_base() const { return GuestPhysAddr(abi::VMM_PRIVATE_BASE); }

@@ -24,6 +24,9 @@ class GuestMemory final : public PhysMemory {
 
   // Installs both regions as memslots of `vm`.
   void register_with(VmFd& vm);
+  // Adds RAM again, read-only, at abi::READONLY_ALIAS_BASE: reads through it
+  // are direct, writes exit to the VMM with their data (stale TLB entries).
+  void register_readonly_alias(VmFd& vm);
 
   [[nodiscard]] std::uint64_t ram_size() const { return ram_.size(); }
   [[nodiscard]] GuestPhysAddr private_base() const;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -17,6 +18,9 @@
 #include "vmm/boot/elf_image.h"
 #include "vmm/errors.h"
 #include "vmm/exits/passthrough_mmu.h"
+#include "vmm/mmu/hazard_log.h"
+#include "vmm/mmu/shadow_mmu_backend.h"
+#include "vmm/mmu/tlb_dump.h"
 #include "vmm/kvm/kvm.h"
 #include "vmm/kvm/vm_fd.h"
 #include "vmm/memory/guest_memory.h"
@@ -45,6 +49,7 @@ class Machine final : public MachineServices, public VcpuHost {
   std::int64_t start_vcpu(unsigned id) override;
   void add_report(GuestReport report) override;
   void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) override;
+  void synchronize(const mmu::VcpuMask& vcpus, unsigned self) override;
   void stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure,
             std::int64_t guest_status) override;
 
@@ -57,16 +62,21 @@ class Machine final : public MachineServices, public VcpuHost {
   void stop_all_vcpus();
   std::string where_vcpus_are() const;
   void settle_outcome();
+  std::unique_ptr<MmuBackend> make_mmu_backend();
+  void collect_hazards();
 
   const VmConfig& config_;
   Kvm kvm_;
   VmFd vm_;
+  std::vector<kvm_cpuid_entry2> cpuid_;
   GuestMemory memory_;
   SerialConsole console_;
-  PassthroughMmu mmu_;
+  GuestPhysAddr boot_cr3_;
+  HazardLog hazard_log_;
+  ShadowMmuBackend* shadow_;  // mmu_ when the model is on; set by make_mmu_backend
+  std::unique_ptr<MmuBackend> mmu_;
   HypercallHandler hypercalls_;
   ExitDispatcher exits_;
-  std::vector<kvm_cpuid_entry2> cpuid_;
   BootState boot_;
   std::vector<std::unique_ptr<VcpuRunner>> vcpus_;
 
@@ -77,8 +87,15 @@ class Machine final : public MachineServices, public VcpuHost {
   RunResult result_;
 };
 
+// The private region: boot tables first, then the real-table pool.
+constexpr std::uint64_t kRealTablesSize = 32ull << 20;
+
+std::uint64_t boot_tables_area(std::uint64_t ram_bytes) {
+  return (boot_page_tables_size(ram_bytes) + kHugePageSize - 1) & ~(kHugePageSize - 1);
+}
+
 std::uint64_t private_region_size(std::uint64_t ram_bytes) {
-  return std::max<std::uint64_t>(boot_page_tables_size(ram_bytes), 1u << 20);
+  return boot_tables_area(ram_bytes) + kRealTablesSize;
 }
 
 bool has_nx(std::span<const kvm_cpuid_entry2> cpuid) {
@@ -91,18 +108,26 @@ Machine::Machine(const VmConfig& config, const ElfImage& image)
     : config_(config),
       kvm_(Kvm::open()),
       vm_(kvm_),
+      cpuid_(kvm_.supported_cpuid()),
       memory_(config.mem_bytes, private_region_size(config.mem_bytes)),
       console_(config.echo_console ? (config.console_to_stderr ? stderr : stdout) : nullptr,
                config.vcpus),
-      mmu_(memory_),
-      hypercalls_(*this, mmu_),
-      exits_(*this, hypercalls_),
-      cpuid_(kvm_.supported_cpuid()) {
+      boot_cr3_(build_boot_page_tables(memory_)),
+      hazard_log_(memory_, boot_cr3_, config.echo_console ? stderr : nullptr),
+      shadow_(nullptr),
+      mmu_(make_mmu_backend()),
+      hypercalls_(*this, *mmu_),
+      exits_(*this, hypercalls_, *mmu_) {
   memory_.register_with(vm_);
+  if (shadow_ != nullptr) {
+    if (kvm_.check_extension(KVM_CAP_READONLY_MEM) <= 0)
+      throw KvmError("KVM_CAP_READONLY_MEM", "the host KVM has no read-only memslots");
+    memory_.register_readonly_alias(vm_);
+  }
   load_elf_segments(image, memory_);
   write_boot_info(memory_, config, image);
   write_boot_descriptors(memory_);
-  boot_ = BootState{image.entry, build_boot_page_tables(memory_),
+  boot_ = BootState{image.entry, boot_cr3_,
                     GuestVirtAddr(abi::DIRECT_MAP_BASE + abi::BOOT_INFO_PHYS), has_nx(cpuid_),
                     cpuid_};
   install_kick_handler();
@@ -124,6 +149,7 @@ RunResult Machine::run() {
     }
   }
   stop_all_vcpus();
+  collect_hazards();
   // Only now, with every vCPU out of KVM_RUN, is each one's RIP known.
   if (result_.outcome == Outcome::timeout)
     result_.message = fmt::format("the guest did not finish within {} s; {}",
@@ -155,8 +181,43 @@ void Machine::add_report(GuestReport report) {
   if (result_.reports.size() < 1'000'000) result_.reports.push_back(std::move(report));
 }
 
-void Machine::add_mark(unsigned, std::string_view, std::uint64_t) {
-  // Marks become scheduling points and trace events in later issues.
+std::unique_ptr<MmuBackend> Machine::make_mmu_backend() {
+  if (!config_.mmu.shadow) return std::make_unique<PassthroughMmu>(memory_);
+  mmu::MmuConfig c;
+  c.vcpus = config_.vcpus;
+  c.mode = config_.mmu.mode;
+  c.capacity = config_.mmu.capacity;
+  c.evict = config_.mmu.evict;
+  c.seed = config_.seed;
+  c.enforce = config_.mmu.enforce;
+  c.nx_enabled = has_nx(cpuid_);
+  c.ram_size = config_.mem_bytes;
+  c.real_tables_base = memory_.private_base() + boot_tables_area(config_.mem_bytes);
+  c.real_tables_size = kRealTablesSize;
+  c.readonly_alias_base = GuestPhysAddr(abi::READONLY_ALIAS_BASE);
+  auto backend = std::make_unique<ShadowMmuBackend>(c, memory_, *this, &hazard_log_);
+  shadow_ = backend.get();
+  return backend;
+}
+
+// Marks become scheduling points and trace events in later issues; today
+// they can ask for every vCPU's TLB (--dump-tlb-at).
+void Machine::add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) {
+  if (shadow_ == nullptr) return;
+  const auto& wanted = config_.mmu.dump_tlb_at;
+  if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) return;
+  TlbDump dump = shadow_->dump(std::string(name), vcpu, value);
+  if (config_.echo_console) {
+    std::string text = format_tlb_dump(dump);
+    std::fputs(text.c_str(), config_.console_to_stderr ? stderr : stdout);
+  }
+  std::lock_guard lock(mutex_);
+  if (result_.tlb_dumps.size() < 10'000) result_.tlb_dumps.push_back(std::move(dump));
+}
+
+void Machine::synchronize(const mmu::VcpuMask& vcpus, unsigned self) {
+  for (auto& vcpu : vcpus_)
+    if (vcpu->id() != self && vcpus.test(vcpu->id()) && vcpu->started()) vcpu->publish_and_wait();
 }
 
 void Machine::stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure,
@@ -207,6 +268,14 @@ std::string Machine::where_vcpus_are() const {
                        describe_instruction(memory_, cr3, GuestVirtAddr(vcpu->last_rip())));
   }
   return out;
+}
+
+void Machine::collect_hazards() {
+  if (shadow_ == nullptr) return;
+  for (const mmu::Hazard& h : shadow_->hazards())
+    result_.hazards.push_back(HazardReport{
+        h, describe_instruction(memory_, boot_cr3_, h.rip),
+        h.stale_since != 0 ? describe_instruction(memory_, boot_cr3_, h.stale_by_rip) : ""});
 }
 
 // A guest that exits 0 after reporting a failed test has still failed.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "abi/guest_report.h"
+#include "shadow_mmu/events.h"
 
 namespace shadowtlb::vmm {
 
@@ -42,12 +43,30 @@ struct VcpuFailure {
   std::string instruction;     // Capstone's disassembly, or why there is none
 };
 
+// A hazard the shadow MMU found, with the guest instructions disassembled.
+struct HazardReport {
+  mmu::Hazard hazard;
+  std::string instruction;           // at hazard.rip
+  std::string stale_by_instruction;  // at hazard.stale_by_rip (the page-table write)
+};
+
+// Every vCPU's TLB when the guest reached a mark named in --dump-tlb-at.
+struct TlbDump {
+  std::string mark;
+  unsigned vcpu = 0;                  // the vCPU that reached it
+  std::uint64_t value = 0;            // the mark's value argument
+  std::vector<std::vector<mmu::TlbEntry>> entries;  // per vCPU
+  std::vector<GuestPhysAddr> guest_roots;           // per vCPU
+};
+
 struct RunResult {
   Outcome outcome = Outcome::vm_error;
   std::int64_t guest_status = -1;     // the HC_EXIT status, -1 if the guest never exited
   std::string message;                // one line for the user when not guest_exit_ok
   std::optional<VcpuFailure> failure;
   std::vector<GuestReport> reports;   // in arrival order
+  std::vector<HazardReport> hazards;  // in detection order
+  std::vector<TlbDump> tlb_dumps;
   unsigned vcpus_started = 0;
   double wall_ms = 0;
 };

@@ -16,6 +16,17 @@ void VcpuRunner::kick() {
   if (running_.load() && thread_.joinable()) kick_thread(thread_.native_handle());
 }
 
+// Dekker-style: we publish then look at in_guest_, the vCPU thread sets
+// in_guest_ then looks at publish_pending_ (both seq_cst), so either it sees
+// the request before entering or we see it inside and kick it out.
+void VcpuRunner::publish_and_wait() {
+  publish_pending_.store(true);
+  if (!in_guest_.load()) return;
+  std::uint64_t seen = guest_exits_.load();
+  kick();
+  guest_exits_.wait(seen);
+}
+
 void VcpuRunner::join() {
   if (thread_.joinable()) thread_.join();
 }
@@ -43,10 +54,26 @@ void VcpuRunner::set_boot_registers(const BootState& boot) {
   vcpu_.set_regs(regs);
 }
 
+VcpuFd::RunStatus VcpuRunner::run_guest() {
+  struct LeaveGuest {
+    VcpuRunner& self;
+    ~LeaveGuest() {
+      self.in_guest_.store(false);
+      self.guest_exits_.fetch_add(1);
+      self.guest_exits_.notify_all();
+    }
+  } leave{*this};
+  return vcpu_.run_once();
+}
+
 void VcpuRunner::run_loop() {
   ExitContext ctx{id_, vcpu_.run()};
   while (!host_.stopping()) {
-    VcpuFd::RunStatus status = vcpu_.run_once();
+    in_guest_.store(true);
+    // Reloading CR3 (writing the sync sregs back) flushes what a hardware TLB
+    // cached of the real tables; on this host it is cheap and harmless.
+    if (publish_pending_.exchange(false)) vcpu_.mark_sregs_dirty();
+    VcpuFd::RunStatus status = run_guest();
     last_rip_ = vcpu_.regs().rip;
     last_cr3_ = vcpu_.sregs().cr3;
     if (status == VcpuFd::RunStatus::interrupted) {

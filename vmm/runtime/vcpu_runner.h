@@ -47,6 +47,12 @@ class VcpuRunner {
   void kick();
   void join();
 
+  // Makes the vCPU leave guest mode if it is in it, and reload its page tables
+  // before it re-enters (its real tables changed: on a VT-x host its hardware
+  // TLB may cache the old entries). Returns once it is out of guest mode.
+  // Called from other vCPUs' threads.
+  void publish_and_wait();
+
   // Where the vCPU was when it last left the guest (for timeout reports).
   [[nodiscard]] std::uint64_t last_rip() const { return last_rip_.load(); }
   [[nodiscard]] std::uint64_t last_cr3() const { return last_cr3_.load(); }
@@ -55,6 +61,7 @@ class VcpuRunner {
   void thread_main(BootState boot);
   void set_boot_registers(const BootState& boot);
   void run_loop();
+  VcpuFd::RunStatus run_guest();
 
   unsigned id_;
   VcpuFd vcpu_;
@@ -63,6 +70,9 @@ class VcpuRunner {
   std::thread thread_;
   std::atomic<bool> started_{false};  // ever started (stays true after join)
   std::atomic<bool> running_{false};  // its thread is alive
+  std::atomic<bool> in_guest_{false};          // between the two sides of KVM_RUN
+  std::atomic<std::uint64_t> guest_exits_{0};  // KVM_RUN returns; waited on by publish_and_wait
+  std::atomic<bool> publish_pending_{false};
   std::atomic<std::uint64_t> last_rip_{0};
   std::atomic<std::uint64_t> last_cr3_{0};
 };

@@ -49,8 +49,9 @@ std::optional<Instruction> disassemble(std::span<const std::uint8_t> code, Guest
   return result;
 }
 
-std::string describe_instruction(const PhysMemory& memory, GuestPhysAddr cr3, GuestVirtAddr rip) {
-  // Read byte by byte through the walk: an instruction may straddle two pages.
+std::vector<std::uint8_t> fetch_code(const PhysMemory& memory, GuestPhysAddr cr3,
+                                     GuestVirtAddr rip) {
+  // Byte by byte through the walk: an instruction may straddle two pages.
   std::vector<std::uint8_t> code;
   for (std::size_t i = 0; i < kMaxInstructionLength; ++i) {
     GuestVirtAddr va = rip + i;
@@ -61,6 +62,11 @@ std::string describe_instruction(const PhysMemory& memory, GuestPhysAddr cr3, Gu
     if (!word) break;
     code.push_back(static_cast<std::uint8_t>(*word >> (8 * (pa.value() & 7))));
   }
+  return code;
+}
+
+std::string describe_instruction(const PhysMemory& memory, GuestPhysAddr cr3, GuestVirtAddr rip) {
+  std::vector<std::uint8_t> code = fetch_code(memory, cr3, rip);
   if (code.empty()) return fmt::format("<rip {:#x} is not mapped>", rip.value());
   std::optional<Instruction> insn = disassemble(code, rip);
   if (!insn) return fmt::format("<undecodable bytes at {:#x}>", rip.value());

@@ -23,3 +23,9 @@ void switch_mm(mm_struct* next) {
   this_cpu(cpu_loaded_mm) = next;
   if (prev) cpumask_clear_cpu(cpu, mm_cpumask(prev));
 }
+
+void reload_cr3() {
+  mm_struct* mm = this_cpu(cpu_loaded_mm);
+  s64 err = hc_mmu_load_cr3(pgtable_phys(mm->pgd), 0);
+  if (err) panic("HC_MMU_LOAD_CR3(%#lx) failed: %ld", pgtable_phys(mm->pgd).val, err);
+}

@@ -7,5 +7,9 @@ struct mm_struct;
 // loaded, and moves this CPU from the old mm's cpumask to next's.
 void switch_mm(mm_struct* next);
 
+// Loads this CPU's current root again: a `mov cr3` of the same value, which
+// drops every non-global TLB entry (SDM 4.10.4.1). switch_mm() skips that.
+void reload_cr3();
+
 // The mm whose root this CPU has loaded.
 mm_struct* loaded_mm();

@@ -40,6 +40,13 @@ inline constexpr pteval_t _PAGE_DIRTY = 1ull << 6;
 inline constexpr pteval_t _PAGE_PSE = 1ull << 7;  // in a pmd/pud: maps a large page
 inline constexpr pteval_t _PAGE_GLOBAL = 1ull << 8;
 inline constexpr pteval_t _PAGE_NX = 1ull << 63;   // needs EFER.NXE
+// Bits 9..11 are ignored by the MMU (SDM Table 4-19): software may use them.
+inline constexpr unsigned _PAGE_BIT_SOFTW1 = 9;
+inline constexpr unsigned _PAGE_BIT_SOFTW2 = 10;
+inline constexpr unsigned _PAGE_BIT_SOFTW3 = 11;
+inline constexpr pteval_t _PAGE_SOFTW1 = 1ull << _PAGE_BIT_SOFTW1;
+inline constexpr pteval_t _PAGE_SOFTW2 = 1ull << _PAGE_BIT_SOFTW2;
+inline constexpr pteval_t _PAGE_SOFTW3 = 1ull << _PAGE_BIT_SOFTW3;
 
 // Physical-address fields (MAXPHYADDR 52): a table or 4 KiB frame, and a
 // 2 MiB frame (bit 12 of a large-page entry is PAT, not address).

@@ -1,10 +1,11 @@
-// Exception dispatch: #PF asks the VMM first, then the fixup table, else die().
+// Exception dispatch: #PF to fault.cpp, others to the fixup table, else die().
 #include "guest/arch/x86/desc.h"
 #include "guest/arch/x86/extable.h"
-#include "guest/arch/x86/hypercall.h"
+#include "guest/arch/x86/fault.h"
 #include "guest/arch/x86/idt.h"
 #include "guest/arch/x86/processor.h"
 #include "guest/arch/x86/ptrace.h"
+#include "guest/arch/x86/traps.h"
 #include "guest/kernel/panic.h"
 #include "guest/kernel/printk.h"
 #include "guest/kernel/report.h"
@@ -37,6 +38,8 @@ void show_backtrace(u64 bp) {
   printk("\n");
 }
 
+}  // namespace
+
 // An exception the kernel cannot handle: console dump, REPORT_EXCEPTION, exit.
 [[noreturn]] void die(pt_regs* regs, u64 cr2) {
   unsigned cpu = smp_processor_id();
@@ -52,17 +55,6 @@ void show_backtrace(u64 bp) {
               0, current->comm, values, 4);
   machine_exit(1);
 }
-
-void do_page_fault(pt_regs* regs) {
-  u64 cr2 = read_cr2();  // before anything else can fault and overwrite it
-  // The VMM's shadow MMU gets the first look: a miss in its model of this
-  // vCPU's TLB is filled there and the access retried (DESIGN.md §3, Fill).
-  if (hc_mmu_tlb_miss(cr2, regs->error_code, regs->ip) == abi::TLB_MISS_RETRY) return;
-  if (fixup_exception(regs, cr2)) return;
-  die(regs, cr2);
-}
-
-}  // namespace
 
 extern "C" void do_exception(pt_regs* regs) {
   switch (regs->vector) {

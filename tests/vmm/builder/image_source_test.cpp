@@ -110,7 +110,10 @@ TEST_F(ImageSourceTest, RejectsBadMem) {
   };
   EXPECT_EQ(mem_error("2M"), "--mem 2M: guest RAM must be at least 4 MiB");
   EXPECT_EQ(mem_error("65G"), "--mem 65G: guest RAM can be at most 64 GiB");
-  EXPECT_EQ(mem_error("5M"), "--mem 5M: guest RAM must be a multiple of 2 MiB (e.g. 64M)");
+  EXPECT_EQ(mem_error("5000000"), "--mem 5000000: guest RAM must be a multiple of 4 KiB (e.g. 64M)");
+  CliOverrides odd;
+  odd.mem = "4100K";  // whole pages, not whole MiB: fine
+  EXPECT_EQ(make_vm_config(path, odd).mem_bytes, 4100u << 10);
   EXPECT_THAT(mem_error("lots"), HasSubstr("--mem 'lots': not a size"));
   EXPECT_THAT(mem_error("0"), HasSubstr("greater than zero"));
 }
@@ -172,9 +175,9 @@ TEST_F(ImageSourceTest, RamTooSmallForImage) {
   const std::string path = write("big.elf", big.build());
   EXPECT_EQ(error_of<ImageError>(path),
             path + ": image segment 0 [0x100000, 0x6500000) lies outside guest RAM (64 MiB); use "
-                   "--mem 102M or more");
+                   "--mem 101M or more");
   CliOverrides o;
-  o.mem = "102M";
+  o.mem = "101M";
   EXPECT_NO_THROW((void)make_vm_config(path, o));
 }
 

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "abi/hypercall.h"
+#include "abi/memory_layout.h"
+
+#include <cstring>
 #include "support/fake_machine.h"
 #include "vmm/exits/passthrough_mmu.h"
 
@@ -15,7 +18,7 @@ class ExitDispatchTest : public ::testing::Test {
   testing::FakeMachine machine;
   PassthroughMmu mmu{machine.memory()};
   HypercallHandler hypercalls{machine, mmu};
-  ExitDispatcher exits{machine, hypercalls};
+  ExitDispatcher exits{machine, hypercalls, mmu};
   testing::FakeRun fake;
   ExitContext ctx{0, fake.run()};
 };
@@ -63,6 +66,34 @@ TEST_F(ExitDispatchTest, UnbackedMemoryAccessStopsTheGuest) {
   fake.run().mmio.len = 8;
   EXPECT_EQ(exits.handle(ctx), VcpuStep::stop);
   EXPECT_NE(machine.message.find("0x40000000"), std::string::npos);
+}
+
+TEST_F(ExitDispatchTest, PageTableViewReadsAndWritesRamInPassThrough) {
+  ASSERT_TRUE(machine.memory().write(GuestPhysAddr(0x3008), std::uint64_t{0x1234567}));
+  kvm_run& run = fake.run();
+  run.exit_reason = KVM_EXIT_MMIO;
+  run.mmio.phys_addr = abi::PT_VIEW_BASE + 0x3008;
+  run.mmio.len = 8;
+  run.mmio.is_write = 0;
+  EXPECT_EQ(exits.handle(ctx), VcpuStep::resume);
+  std::uint64_t read;
+  std::memcpy(&read, run.mmio.data, 8);
+  EXPECT_EQ(read, 0x1234567u);
+
+  run.mmio.is_write = 1;
+  std::uint64_t value = 0xabcdef000063;
+  std::memcpy(run.mmio.data, &value, 8);
+  EXPECT_EQ(exits.handle(ctx), VcpuStep::resume);
+  EXPECT_EQ(machine.memory().read_u64(GuestPhysAddr(0x3008)), value);
+}
+
+TEST_F(ExitDispatchTest, PageTableViewBeyondRamStopsTheGuest) {
+  kvm_run& run = fake.run();
+  run.exit_reason = KVM_EXIT_MMIO;
+  run.mmio.phys_addr = abi::PT_VIEW_BASE + (4 << 20);
+  run.mmio.len = 8;
+  EXPECT_EQ(exits.handle(ctx), VcpuStep::stop);
+  EXPECT_EQ(machine.outcome, Outcome::guest_panic);
 }
 
 TEST_F(ExitDispatchTest, HltParksTheVcpu) {

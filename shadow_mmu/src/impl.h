@@ -1,0 +1,123 @@
+// ShadowMmu's private half: the per-vCPU TLBs and real tables, the guest's
+// page-table pages, the reverse indexes, and the operations shared by the
+// public calls. Split over several .cpp files by concern:
+//   shadow_mmu.cpp   construction, CR3 loads, flushes, page hints, inspection
+//   entries.cpp      putting entries in and taking them out (TLB + real tables + indexes)
+//   tlb_miss.cpp     the page walk behind a #PF: fill, dirty upgrade, spurious faults
+//   pte_writes.cpp   trapped paging-entry accesses and what they do to cached entries
+//   stale_write.cpp  writes observed through the read-only alias, and their hazards
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "cached_entry.h"
+#include "entry_index.h"
+#include "event_log.h"
+#include "page_table_pages.h"
+#include "ram_view.h"
+#include "real_tables.h"
+#include "shadow_mmu/shadow_mmu.h"
+#include "table_pool.h"
+#include "tlb.h"
+#include "translation.h"
+
+namespace shadowtlb::mmu {
+
+// Lower-half addresses only are modelled (abi::USER_VA_END).
+inline constexpr std::uint64_t kModelledVaEnd = 0x0000'8000'0000'0000ull;
+
+class ShadowMmu::Impl {
+ public:
+  Impl(const MmuConfig& config, PhysMemory& memory, EventSink* sink);
+
+  GuestPhysAddr load_cr3(unsigned vcpu, GuestPhysAddr root, GuestVirtAddr rip);
+  void flush_local(unsigned vcpu, GuestVirtAddr va, std::uint64_t npages, GuestVirtAddr rip);
+  void shootdown(unsigned initiator, const VcpuMask& targets, GuestVirtAddr va,
+                 std::uint64_t npages, GuestVirtAddr rip);
+  MissResult tlb_miss(unsigned vcpu, GuestVirtAddr va, Access access, GuestVirtAddr rip);
+  void page_freed(unsigned vcpu, Pfn pfn, unsigned order);
+  void page_reused(unsigned vcpu, Pfn pfn, unsigned order);
+
+  std::uint64_t read_pte(unsigned vcpu, GuestPhysAddr pte, GuestVirtAddr rip);
+  PteWriteResult write_pte(unsigned vcpu, GuestPhysAddr pte, std::uint64_t value, GuestVirtAddr rip);
+  RmwResult rmw_pte(unsigned vcpu, GuestPhysAddr pte,
+                    const std::function<std::optional<std::uint64_t>(std::uint64_t)>& op,
+                    GuestVirtAddr rip);
+  bool stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<const std::byte> data,
+                   GuestVirtAddr rip);
+
+  std::vector<TlbEntry> entries(unsigned vcpu) const;
+  std::vector<VcpuView> view(GuestVirtAddr va) const;
+  const std::vector<Hazard>& hazards() const { return log_.hazards(); }
+  GuestPhysAddr guest_root(unsigned vcpu) const { return at(vcpu).root; }
+  GuestPhysAddr real_root(unsigned vcpu) const { return at(vcpu).real.root(); }
+  const MmuConfig& config() const { return config_; }
+
+ private:
+  struct Vcpu {
+    Vcpu(const MmuConfig& config, unsigned id, TablePool& pool, PhysMemory& memory)
+        : tlb(config.capacity, config.evict, config.seed, id), real(pool, memory) {}
+    Tlb tlb;
+    RealTables real;
+    GuestPhysAddr root;     // the guest root of the last load_cr3
+    bool has_root = false;  // before the first load_cr3 every miss faults
+  };
+
+  Vcpu& at(unsigned vcpu);
+  const Vcpu& at(unsigned vcpu) const;
+
+  // --- entries.cpp -------------------------------------------------------------
+  [[nodiscard]] x86::PageEntry real_leaf(const TlbEntry& entry) const;
+  void publish(unsigned vcpu, const CachedEntry& cached);
+  // Frees room for `incoming`: smaller entries under a 2 MiB one, then
+  // capacity victims, each with an evict event.
+  void make_room(unsigned vcpu, const TlbEntry& incoming, GuestVirtAddr rip);
+  void insert(unsigned vcpu, const CachedEntry& cached);
+  CachedEntry drop(unsigned vcpu, Tlb::Key key);
+  void evict(unsigned vcpu, Tlb::Key key, GuestVirtAddr rip);
+  void drop_range(unsigned vcpu, std::uint64_t start, std::uint64_t end);
+  void drop_non_global(unsigned vcpu);
+  // invlpg over npages pages from va, or everything non-global for kFlushAll.
+  void flush(unsigned vcpu, GuestVirtAddr va, std::uint64_t npages);
+  // Replaces an entry's watch list, keeping the index in step.
+  void rewatch(unsigned vcpu, CachedEntry& cached, const Translation& now);
+  [[nodiscard]] Hazard hazard_for(HazardKind kind, const EntryKey& key, const CachedEntry& cached,
+                                  GuestPhysAddr frame, GuestVirtAddr rip) const;
+  // Hazards for TLB entries reaching frames that just became page-table pages.
+  void report_new_page_tables(const std::vector<Pfn>& became, EventSeq cause, GuestVirtAddr rip);
+
+  // --- tlb_miss.cpp ------------------------------------------------------------
+  MissResult fill(unsigned vcpu, GuestVirtAddr va, Access access, GuestVirtAddr rip);
+  MissResult miss_on_cached(unsigned vcpu, CachedEntry& cached, GuestVirtAddr va, Access access,
+                            GuestVirtAddr rip);
+  MissResult dirty_upgrade(unsigned vcpu, CachedEntry& cached, GuestVirtAddr va, Access access,
+                           GuestVirtAddr rip);
+  MissResult spurious_fault(unsigned vcpu, Tlb::Key key, GuestVirtAddr va, GuestVirtAddr rip);
+  MissResult fault(unsigned vcpu, GuestVirtAddr va, Access access, const Translation* walk,
+                   const TlbEntry* dropped, GuestVirtAddr rip);
+  // Sets A in every entry of the walk that lacks it and, for a write, D in the
+  // leaf, as the processor does (SDM 4.8). Returns the leaf's new value.
+  std::uint64_t set_accessed_dirty(unsigned vcpu, const Translation& t, bool write,
+                                   GuestVirtAddr va, GuestVirtAddr rip);
+  [[nodiscard]] CachedEntry make_entry(GuestPhysAddr root, const Translation& t, bool dirty,
+                                       std::uint64_t leaf_value) const;
+
+  // --- pte_writes.cpp ----------------------------------------------------------
+  PteWriteResult apply_pte_write(unsigned vcpu, GuestPhysAddr pte, std::uint64_t old_value,
+                                 std::uint64_t value, GuestVirtAddr rip);
+  void recheck(const EntryKey& key, EventSeq cause, unsigned writer, GuestVirtAddr rip,
+               PteWriteResult& result);
+  [[nodiscard]] std::uint64_t kernel_half_entry(std::uint64_t value) const;
+
+  MmuConfig config_;
+  PhysMemory& memory_;
+  RamView ram_;
+  EventLog log_;
+  TablePool pool_;
+  std::vector<std::unique_ptr<Vcpu>> vcpus_;
+  PageTablePages page_tables_;
+  EntryIndex index_;
+};
+
+}  // namespace shadowtlb::mmu

@@ -1,0 +1,36 @@
+// Hazard lines for humans; the JSON summary carries the same facts for scripts.
+#include "vmm/mmu/hazard_log.h"
+
+#include <fmt/format.h>
+
+#include "vmm/x86/disassembler.h"
+
+namespace shadowtlb::vmm {
+
+std::string format_hazard(const mmu::Hazard& h, std::string_view instruction,
+                          std::string_view stale_by_instruction) {
+  std::string line = fmt::format(
+      "{}: vCPU {} va {:#x} -> frame {:#x} (TLB entry {}{}, filled at event {}) at rip {:#x}: {}",
+      mmu::hazard_kind_name(h.kind), h.vcpu, h.va.value(), h.frame.value(),
+      h.entry.writable ? "writable" : "read-only", h.entry.dirty ? " dirty" : "", h.entry.filled_at,
+      h.rip.value(), instruction);
+  if (h.stale_since != 0)
+    line += fmt::format("; stale since event {}: vCPU {} changed the PTE at {:#x} at rip {:#x}: {}",
+                        h.stale_since, h.stale_by_vcpu, h.entry.leaf_address().value(),
+                        h.stale_by_rip.value(), stale_by_instruction);
+  return line;
+}
+
+void HazardLog::on_event(const mmu::Event& event) {
+  if (event.kind != mmu::EventKind::hazard || out_ == nullptr) return;
+  // The event carries what a live line needs; the full chain (who made the
+  // entry stale, with which instruction) is in the run's hazard list.
+  std::string line = fmt::format(
+      "{}: vCPU {} va {:#x} -> frame {:#x} at rip {:#x}: {}{}", mmu::hazard_kind_name(event.hazard),
+      event.vcpu, event.va.value(), event.pa.value(), event.rip.value(),
+      describe_instruction(memory_, code_root_, event.rip),
+      event.cause != 0 ? fmt::format(" (entry stale since event {})", event.cause) : "");
+  std::fprintf(out_, "shadowtlb: hazard: %s\n", line.c_str());
+}
+
+}  // namespace shadowtlb::vmm

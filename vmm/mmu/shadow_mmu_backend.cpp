@@ -1,0 +1,206 @@
+// Shadow MMU backend: hypercalls and trapped page-table accesses into the model.
+//
+// The model runs under mutex_; waiting for other vCPUs (synchronize) happens
+// after the lock is dropped, so a vCPU that is itself waiting in the VMM never
+// holds up another's shootdown.
+#include "vmm/mmu/shadow_mmu_backend.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "abi/memory_layout.h"
+#include "vmm/mmu/rmw_instruction.h"
+#include "vmm/x86/disassembler.h"
+
+namespace shadowtlb::vmm {
+
+namespace {
+
+constexpr std::uint64_t kCr3AddressMask = 0x000f'ffff'ffff'f000ull;
+
+GuestVirtAddr rip_of(ExitContext& ctx) { return GuestVirtAddr(ctx.regs().rip); }
+
+// The `len` bytes at `offset` of an 8-byte paging entry, and the entry with them replaced.
+std::uint64_t extract(std::uint64_t entry, unsigned offset, unsigned len) {
+  std::uint64_t out = 0;
+  std::memcpy(&out, reinterpret_cast<const std::byte*>(&entry) + offset, len);
+  return out;
+}
+std::uint64_t merge(std::uint64_t entry, unsigned offset, unsigned len, std::uint64_t part) {
+  std::memcpy(reinterpret_cast<std::byte*>(&entry) + offset, &part, len);
+  return entry;
+}
+
+// An access must stay inside one naturally aligned 8-byte entry.
+bool inside_one_entry(GuestPhysAddr pa, unsigned len) {
+  return len >= 1 && len <= 8 && (pa.value() & 7) + len <= 8;
+}
+
+mmu::VcpuMask mask_of(const abi::flush_request& request, unsigned vcpus) {
+  mmu::VcpuMask mask;
+  for (unsigned i = 0; i < vcpus; ++i)
+    if ((request.vcpu_mask[i / 64] >> (i % 64)) & 1) mask.set(i);
+  return mask;
+}
+
+}  // namespace
+
+ShadowMmuBackend::ShadowMmuBackend(const mmu::MmuConfig& config, GuestMemory& memory,
+                                   MachineServices& machine, mmu::EventSink* sink)
+    : memory_(memory), machine_(machine), model_(config, memory, sink), pending_(config.vcpus) {}
+
+std::int64_t ShadowMmuBackend::load_cr3(ExitContext& ctx, GuestPhysAddr root, std::uint64_t flags) {
+  if (flags != 0 || !root.is_aligned(kPageSize) || root.value() + kPageSize > memory_.ram_size())
+    return -abi::HC_EINVAL;
+  std::lock_guard lock(mutex_);
+  GuestPhysAddr real = model_.load_cr3(ctx.vcpu_id, root, rip_of(ctx));
+  kvm_sregs& sregs = ctx.sregs();
+  sregs.cr3 = (sregs.cr3 & ~kCr3AddressMask) | real.value();
+  ctx.mark_sregs_dirty();
+  return abi::HC_OK;
+}
+
+std::int64_t ShadowMmuBackend::flush_local(ExitContext& ctx, GuestVirtAddr va,
+                                           std::uint64_t npages) {
+  {
+    std::lock_guard lock(mutex_);
+    model_.flush_local(ctx.vcpu_id, va, npages == abi::FLUSH_ALL ? mmu::ShadowMmu::kFlushAll : npages,
+                       rip_of(ctx));
+  }
+  // The vCPU is out of guest mode now; it reloads CR3 on its way back so a
+  // host that caches real-table entries (VT-x) drops them too.
+  ctx.mark_sregs_dirty();
+  return abi::HC_OK;
+}
+
+std::int64_t ShadowMmuBackend::shootdown(ExitContext& ctx, const abi::flush_request& request) {
+  mmu::VcpuMask targets = mask_of(request, machine_.vcpu_count());
+  {
+    std::lock_guard lock(mutex_);
+    model_.shootdown(ctx.vcpu_id, targets, GuestVirtAddr(request.start),
+                     request.npages == abi::FLUSH_ALL ? mmu::ShadowMmu::kFlushAll : request.npages,
+                     rip_of(ctx));
+  }
+  synchronize(targets, ctx.vcpu_id);
+  if (targets.test(ctx.vcpu_id)) ctx.mark_sregs_dirty();
+  return abi::HC_OK;
+}
+
+std::int64_t ShadowMmuBackend::tlb_miss(ExitContext& ctx, GuestVirtAddr va,
+                                        std::uint64_t error_code, GuestVirtAddr rip) {
+  std::lock_guard lock(mutex_);
+  mmu::MissResult r =
+      model_.tlb_miss(ctx.vcpu_id, va, mmu::Access::from_error_code(error_code), rip);
+  return r == mmu::MissResult::retry ? abi::TLB_MISS_RETRY : abi::TLB_MISS_FAULT;
+}
+
+std::int64_t ShadowMmuBackend::page_freed(ExitContext& ctx, Pfn pfn, unsigned order) {
+  if (order > 18) return -abi::HC_EINVAL;
+  std::lock_guard lock(mutex_);
+  model_.page_freed(ctx.vcpu_id, pfn, order);
+  return abi::HC_OK;
+}
+
+std::int64_t ShadowMmuBackend::page_reused(ExitContext& ctx, Pfn pfn, unsigned order) {
+  if (order > 18) return -abi::HC_EINVAL;
+  std::lock_guard lock(mutex_);
+  model_.page_reused(ctx.vcpu_id, pfn, order);
+  return abi::HC_OK;
+}
+
+bool ShadowMmuBackend::pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
+                                    std::uint64_t& value) {
+  if (!inside_one_entry(pa, len)) return false;
+  if (rmw_read(ctx, pa, len, value)) return true;
+  std::lock_guard lock(mutex_);
+  GuestPhysAddr entry = pa.align_down(8);
+  value = extract(model_.read_pte(ctx.vcpu_id, entry, rip_of(ctx)), pa.value() & 7, len);
+  return true;
+}
+
+// On the read exit of a locked RMW the registers are those before the
+// instruction: decode it, and do the read, the operation and the store as
+// one step of the model. KVM then finishes the instruction from the value we
+// answer and reports its store as a write exit, which pt_view_write drops.
+bool ShadowMmuBackend::rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
+                                std::uint64_t& value) {
+  std::vector<std::uint8_t> code =
+      fetch_code(memory_, GuestPhysAddr(ctx.sregs().cr3 & kCr3AddressMask), rip_of(ctx));
+  std::optional<RmwInstruction> rmw = decode_rmw(code, ctx.regs());
+  if (!rmw || rmw->size != len) return false;
+
+  const unsigned offset = pa.value() & 7;
+  mmu::ShadowMmu::RmwResult result;
+  std::uint64_t stored = 0;
+  {
+    std::lock_guard lock(mutex_);
+    result = model_.rmw_pte(
+        ctx.vcpu_id, pa.align_down(8),
+        [&](std::uint64_t old) -> std::optional<std::uint64_t> {
+          stored = rmw->apply(extract(old, offset, len));
+          return merge(old, offset, len, stored);
+        },
+        rip_of(ctx));
+    pending_[ctx.vcpu_id] = PendingRmw{true, pa, len, stored};
+  }
+  value = extract(result.old_value, offset, len);
+  synchronize(result.write.sync, ctx.vcpu_id);
+  return true;
+}
+
+bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
+                                     std::uint64_t value) {
+  if (!inside_one_entry(pa, len)) return false;
+  mmu::PteWriteResult result;
+  {
+    std::lock_guard lock(mutex_);
+    PendingRmw& pending = pending_[ctx.vcpu_id];
+    if (pending.active && pending.pa == pa && pending.len == len) {
+      pending.active = false;
+      if (value != pending.stored)
+        std::fprintf(stderr,
+                     "shadowtlb: warning: vCPU %u: KVM stored %#llx for a locked RMW the model "
+                     "applied as %#llx\n",
+                     ctx.vcpu_id, static_cast<unsigned long long>(value),
+                     static_cast<unsigned long long>(pending.stored));
+      return true;
+    }
+    GuestPhysAddr entry = pa.align_down(8);
+    std::uint64_t current = memory_.read_u64(entry).value_or(0);
+    result = model_.write_pte(ctx.vcpu_id, entry, merge(current, pa.value() & 7, len, value),
+                              rip_of(ctx));
+  }
+  synchronize(result.sync, ctx.vcpu_id);
+  return true;
+}
+
+bool ShadowMmuBackend::readonly_alias_write(ExitContext& ctx, GuestPhysAddr pa,
+                                            std::span<const std::byte> data) {
+  std::lock_guard lock(mutex_);
+  return model_.stale_write(ctx.vcpu_id, pa, data, rip_of(ctx));
+}
+
+TlbDump ShadowMmuBackend::dump(std::string mark, unsigned vcpu, std::uint64_t value) {
+  std::lock_guard lock(mutex_);
+  TlbDump d;
+  d.mark = std::move(mark);
+  d.vcpu = vcpu;
+  d.value = value;
+  for (unsigned i = 0; i < machine_.vcpu_count(); ++i) {
+    d.entries.push_back(model_.entries(i));
+    d.guest_roots.push_back(model_.guest_root(i));
+  }
+  return d;
+}
+
+std::vector<mmu::Hazard> ShadowMmuBackend::hazards() {
+  std::lock_guard lock(mutex_);
+  return model_.hazards();
+}
+
+void ShadowMmuBackend::synchronize(const mmu::VcpuMask& vcpus, unsigned self) {
+  if (!vcpus.empty()) machine_.synchronize(vcpus, self);
+}
+
+}  // namespace shadowtlb::vmm

@@ -1,15 +1,19 @@
 // Litmus invlpg_local and cr3_reload: a local flush leaves other vCPUs' entries; a CR3 load drops them.
 //
-//   invlpg_local                           cr3_reload
-//   vCPU 1          vCPU 0                 vCPU 1                 vCPU 0
-//   read X -> A  (1)                       read X -> A  (1)
-//                   read X -> A                                   X -> B, no flush
-//                   X -> B                                        flush_tlb_one_user(X) (2)
-//                   flush_tlb_one_user(X)  read X: before_reload
-//                   [invlpg_local.flushed] [cr3_reload.before_reload]
-//                   read X: vcpu0 (2)      reload_cr3()
-//   read X: vcpu1 (3)                      read X: vcpu1 (3)
-//                                          [cr3_reload.reloaded]
+//   invlpg_local
+//   vCPU 1                    vCPU 0
+//   read X -> A          (1)
+//                             read X -> A; X -> B; flush_tlb_one_user(X)
+//                             [invlpg_local.flushed]; read X: vcpu0   (2)
+//   read X: vcpu1        (3)
+//
+//   cr3_reload
+//   vCPU 1                    vCPU 0
+//   read X -> A          (1)
+//                             X -> B; flush_tlb_one_user(X)           (2)
+//   read X: before_reload
+//   [cr3_reload.before_reload]; reload_cr3(); [cr3_reload.reloaded]
+//   read X: vcpu1        (3)
 #include "guest/arch/x86/mmu_context.h"
 #include "guest/arch/x86/tlb.h"
 #include "guest/kernel/report.h"

@@ -6,6 +6,7 @@
 
 #include "abi/guest_report.h"
 #include "support/kvm_available.h"
+#include "support/run_builtin.h"
 #include "vmm/images/builtin_images.h"
 #include "vmm/runtime/machine.h"
 
@@ -20,6 +21,8 @@ const char* const kExpectedSelftests[] = {
     "exceptions.invalid_opcode_is_fixed_up",
     "exceptions.general_protection_is_fixed_up",
     "exceptions.execution_continues_after_fixups",
+    "fault.spurious_check_follows_the_current_tables",
+    "fault.permission_increase_without_flush_is_retried",
     "cmdline.parse_words_values_quotes",
     "cmdline.boot_command_line",
     "kstrtox.bases_and_errors",
@@ -32,6 +35,7 @@ const char* const kExpectedSelftests[] = {
     "mm.kthread_use_mm_reaches_user_mapping",
     "mm.unmapped_user_page_faults",
     "mm.write_to_readonly_user_page_faults",
+    "mm.reload_cr3_keeps_the_mm_loaded",
     "page_alloc.order0_alloc_write_free",
     "page_alloc.freed_page_is_reused_first",
     "page_alloc.pages_are_distinct",
@@ -48,6 +52,12 @@ const char* const kExpectedSelftests[] = {
     "pgtable.map_unmap_2m",
     "pgtable.map_range_mixes_page_sizes",
     "pgtable.each_mm_maps_only_its_half",
+    "pt_view.kernel_maps_the_view_with_2mib_pages",
+    "pt_view.user_tables_are_read_through_the_view",
+    "pt_view.kernel_half_of_a_user_mm_leaves_the_view_below_the_pgd",
+    "pt_view.recycled_page_is_cleared_before_it_becomes_a_table",
+    "pt_view.teardown_leaves_tables_zero_for_reuse",
+    "pt_view.atomic_updates_of_a_pte",
     "smp.all_vcpus_online",
     "kthread.runs_on_each_cpu",
     "kthread.round_robin_on_boot_cpu",
@@ -62,16 +72,7 @@ const char* const kExpectedSelftests[] = {
 constexpr std::uint64_t kCrashPfAddress = 0xdead000;
 
 VmConfig builtin_config(std::string_view name, unsigned vcpus, std::string cmdline = "") {
-  const BuiltinImage* image = find_builtin_image(name);
-  if (image == nullptr) throw std::runtime_error("no built-in image " + std::string(name));
-  VmConfig config;
-  config.image_name = std::string(name);
-  config.image.assign(image->elf.begin(), image->elf.end());
-  config.vcpus = vcpus;
-  config.cmdline = std::move(cmdline);
-  config.echo_console = false;
-  config.timeout = std::chrono::seconds(60);
-  return config;
+  return test::builtin_config(name, vcpus, std::move(cmdline));
 }
 
 std::vector<const GuestReport*> reports_of(const RunResult& r, abi::report_kind kind) {

@@ -81,6 +81,14 @@ Json run_summary_json(const VmConfig& config, const RunResult& result) {
   Json hazards = Json::array();
   for (const HazardReport& h : result.hazards) hazards.push_back(hazard_json(h));
   summary["hazards"] = std::move(hazards);
+  if (!result.mmu_stats.empty()) {
+    Json stats = Json::object();
+    for (const MmuOpStats& op : result.mmu_stats)
+      stats[op.op] = {{"count", op.count},
+                      {"mean_ns", op.total_ns / op.count},
+                      {"max_ns", op.max_ns}};
+    summary["mmu_stats"] = std::move(stats);
+  }
   if (!result.tlb_dumps.empty()) {
     Json dumps = Json::array();
     for (const TlbDump& d : result.tlb_dumps) dumps.push_back(tlb_dump_json(d));

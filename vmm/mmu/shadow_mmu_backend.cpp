@@ -51,6 +51,7 @@ ShadowMmuBackend::ShadowMmuBackend(const mmu::MmuConfig& config, GuestMemory& me
     : memory_(memory), machine_(machine), model_(config, memory, sink), pending_(config.vcpus) {}
 
 std::int64_t ShadowMmuBackend::load_cr3(ExitContext& ctx, GuestPhysAddr root, std::uint64_t flags) {
+  MmuStats::Scope timed(stats_, MmuOp::load_cr3);
   if (flags != 0 || !root.is_aligned(kPageSize) || root.value() + kPageSize > memory_.ram_size())
     return -abi::HC_EINVAL;
   std::lock_guard lock(mutex_);
@@ -63,6 +64,7 @@ std::int64_t ShadowMmuBackend::load_cr3(ExitContext& ctx, GuestPhysAddr root, st
 
 std::int64_t ShadowMmuBackend::flush_local(ExitContext& ctx, GuestVirtAddr va,
                                            std::uint64_t npages) {
+  MmuStats::Scope timed(stats_, MmuOp::flush_local);
   {
     std::lock_guard lock(mutex_);
     model_.flush_local(ctx.vcpu_id, va, npages == abi::FLUSH_ALL ? mmu::ShadowMmu::kFlushAll : npages,
@@ -75,6 +77,7 @@ std::int64_t ShadowMmuBackend::flush_local(ExitContext& ctx, GuestVirtAddr va,
 }
 
 std::int64_t ShadowMmuBackend::shootdown(ExitContext& ctx, const abi::flush_request& request) {
+  MmuStats::Scope timed(stats_, MmuOp::shootdown);
   mmu::VcpuMask targets = mask_of(request, machine_.vcpu_count());
   {
     std::lock_guard lock(mutex_);
@@ -89,6 +92,7 @@ std::int64_t ShadowMmuBackend::shootdown(ExitContext& ctx, const abi::flush_requ
 
 std::int64_t ShadowMmuBackend::tlb_miss(ExitContext& ctx, GuestVirtAddr va,
                                         std::uint64_t error_code, GuestVirtAddr rip) {
+  MmuStats::Scope timed(stats_, MmuOp::tlb_miss);
   std::lock_guard lock(mutex_);
   mmu::MissResult r =
       model_.tlb_miss(ctx.vcpu_id, va, mmu::Access::from_error_code(error_code), rip);
@@ -112,7 +116,12 @@ std::int64_t ShadowMmuBackend::page_reused(ExitContext& ctx, Pfn pfn, unsigned o
 bool ShadowMmuBackend::pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
                                     std::uint64_t& value) {
   if (!inside_one_entry(pa, len)) return false;
-  if (rmw_read(ctx, pa, len, value)) return true;
+  const auto start = std::chrono::steady_clock::now();
+  if (rmw_read(ctx, pa, len, value)) {
+    stats_.record(MmuOp::pte_rmw, std::chrono::steady_clock::now() - start);
+    return true;
+  }
+  MmuStats::Scope timed(stats_, MmuOp::pte_read);
   std::lock_guard lock(mutex_);
   GuestPhysAddr entry = pa.align_down(8);
   value = extract(model_.read_pte(ctx.vcpu_id, entry, rip_of(ctx)), pa.value() & 7, len);
@@ -151,6 +160,7 @@ bool ShadowMmuBackend::rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len
 
 bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
                                      std::uint64_t value) {
+  MmuStats::Scope timed(stats_, MmuOp::pte_write);
   if (!inside_one_entry(pa, len)) return false;
   mmu::PteWriteResult result;
   {
@@ -177,6 +187,7 @@ bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigne
 
 bool ShadowMmuBackend::readonly_alias_write(ExitContext& ctx, GuestPhysAddr pa,
                                             std::span<const std::byte> data) {
+  MmuStats::Scope timed(stats_, MmuOp::stale_write);
   std::lock_guard lock(mutex_);
   return model_.stale_write(ctx.vcpu_id, pa, data, rip_of(ctx));
 }

@@ -10,6 +10,7 @@
 #include "vmm/exits/machine_services.h"
 #include "vmm/exits/mmu_backend.h"
 #include "vmm/memory/guest_memory.h"
+#include "vmm/mmu/mmu_stats.h"
 
 namespace shadowtlb::vmm {
 
@@ -33,6 +34,7 @@ class ShadowMmuBackend final : public MmuBackend {
   // Inspection, safe from any thread.
   [[nodiscard]] TlbDump dump(std::string mark, unsigned vcpu, std::uint64_t value);
   [[nodiscard]] std::vector<mmu::Hazard> hazards();
+  [[nodiscard]] const MmuStats& stats() const { return stats_; }
 
  private:
   // A locked RMW whose read exit was handled: its write exit is already applied.
@@ -51,6 +53,7 @@ class ShadowMmuBackend final : public MmuBackend {
   std::mutex mutex_;  // guards model_ and pending_
   mmu::ShadowMmu model_;
   std::vector<PendingRmw> pending_;  // per vCPU
+  MmuStats stats_;
 };
 
 }  // namespace shadowtlb::vmm

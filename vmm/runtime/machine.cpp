@@ -272,6 +272,12 @@ std::string Machine::where_vcpus_are() const {
 
 void Machine::collect_hazards() {
   if (shadow_ == nullptr) return;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(MmuOp::count); ++i) {
+    auto op = static_cast<MmuOp>(i);
+    MmuStats::Totals t = shadow_->stats().totals(op);
+    if (t.count != 0)
+      result_.mmu_stats.push_back({std::string(mmu_op_name(op)), t.count, t.total_ns, t.max_ns});
+  }
   for (const mmu::Hazard& h : shadow_->hazards())
     result_.hazards.push_back(HazardReport{
         h, describe_instruction(memory_, boot_cr3_, h.rip),

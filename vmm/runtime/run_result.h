@@ -59,6 +59,14 @@ struct TlbDump {
   std::vector<GuestPhysAddr> guest_roots;           // per vCPU
 };
 
+// VMM-side time spent in one kind of MMU exit (vmm/mmu/mmu_stats.h).
+struct MmuOpStats {
+  std::string op;
+  std::uint64_t count = 0;
+  std::uint64_t total_ns = 0;
+  std::uint64_t max_ns = 0;
+};
+
 struct RunResult {
   Outcome outcome = Outcome::vm_error;
   std::int64_t guest_status = -1;     // the HC_EXIT status, -1 if the guest never exited
@@ -67,6 +75,7 @@ struct RunResult {
   std::vector<GuestReport> reports;   // in arrival order
   std::vector<HazardReport> hazards;  // in detection order
   std::vector<TlbDump> tlb_dumps;
+  std::vector<MmuOpStats> mmu_stats;  // with the model on; kinds that occurred
   unsigned vcpus_started = 0;
   double wall_ms = 0;
 };

@@ -101,6 +101,22 @@ TEST_F(LitmusTest, RmwStressLosesNoDirtyBitOverTenThousandRounds) {
   EXPECT_TRUE(r.hazards.empty());
 }
 
+TEST_F(LitmusTest, PassThroughKeepsPageTableRmwAtomicAgainstKvmsWalker) {
+  // --tlb off: KVM's own walker sets D in the guest's tables while the guest
+  // runs locked RMWs on them through the view; the VMM must not lose one.
+  VmConfig config = test::builtin_config("litmus", 2, "litmus.case=rmw_stress litmus.rmw_rounds=2000");
+  config.mmu.shadow = false;
+  RunResult r = run_vm(config);
+  ASSERT_EQ(r.outcome, Outcome::guest_exit_ok) << r.message;
+  EXPECT_EQ(test::values_of(r)["rmw_stress.lost_dirty_bits"], 0u);
+}
+
+TEST_F(LitmusTest, StaleWriteHazardNamesTheStoreNotTheNextInstruction) {
+  RunResult r = run(mmu::TlbMode::architectural, "litmus.case=stale_dirty_write");
+  ASSERT_FALSE(r.hazards.empty());
+  EXPECT_EQ(r.hazards[0].instruction.rfind("mov qword ptr [", 0), 0u) << r.hazards[0].instruction;
+}
+
 TEST_F(LitmusTest, DumpTlbAtMarkShowsTheStaleEntryOnVcpuOne) {
   VmConfig config = test::builtin_config("litmus", 2, "litmus.case=stale_read");
   config.mmu.dump_tlb_at = {"stale_read.repointed"};

@@ -1,6 +1,8 @@
 // Rules 7 and 8 and the page-table role change: stale writes are performed
-// and reported, lost dirty bits only when no paging entry has D for the
-// frame; freed frames and new page-table pages still reachable are reported.
+// (byte-exact) and reported at once, lost dirty bits when the stale entry
+// leaves the TLB with no paging entry having had D for the frame since the
+// write (the verdict rules in detail: shadow_mmu_lost_dirty_test.cpp); freed
+// frames and new page-table pages still reachable are reported.
 #include "mmu_fixture.h"
 
 #include <array>
@@ -21,6 +23,14 @@ class HazardTest : public MmuTest {
     return mmu->stale_write(vcpu, pa, bytes, kWriteRip);
   }
   [[nodiscard]] std::uint64_t word(GuestPhysAddr pa) const { return mem.read_u64(pa).value(); }
+  // Ends every open lost-dirty verdict: flushes every vCPU, then finalize().
+  void settle() {
+    VcpuMask all;
+    all.set(0);
+    all.set(1);
+    mmu->shootdown(0, all, GuestVirtAddr(), ShadowMmu::kFlushAll, kRip);
+    mmu->finalize();
+  }
 
   static constexpr GuestVirtAddr kWriteRip{0x4000'1000'0042ull};
 };
@@ -37,6 +47,14 @@ TEST_F(HazardTest, MremapRaceReportsAStaleWriteAndALostDirtyBit) {
   ASSERT_TRUE(stale_store(1, frame(0) + 0x10, 2));        // 5: thread 1 writes X again
 
   EXPECT_EQ(word(frame(0) + 0x10), 2u);  // the write happened, as on hardware
+  // The stale write is known at once; the lost D only once X's entry goes
+  // with no D set for the frame in between.
+  EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::stale_write}));
+  VcpuMask cpu1;
+  cpu1.set(1);
+  mmu->shootdown(0, cpu1, va(0), 1, kRip);                // 6: the late flush for X
+  EventSeq flushed = sink.of(EventKind::shootdown).back().seq;
+
   EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::stale_write, HazardKind::lost_dirty_bit}));
   for (const Hazard& h : mmu->hazards()) {
     EXPECT_EQ(h.vcpu, 1u);
@@ -58,7 +76,17 @@ TEST_F(HazardTest, MremapRaceReportsAStaleWriteAndALostDirtyBit) {
   ASSERT_EQ(hazards.size(), 2u);
   EXPECT_EQ(hazards[1].hazard, HazardKind::lost_dirty_bit);
   EXPECT_EQ(hazards[1].cause, sw.seq);
-  EXPECT_EQ(mmu->hazards()[1].seq, hazards[1].seq);
+  EXPECT_EQ(hazards[1].va, va(0) + 0x10);
+  EXPECT_EQ(hazards[1].rip, kWriteRip);
+  const Hazard& lost = mmu->hazards()[1];
+  EXPECT_EQ(lost.seq, hazards[1].seq);
+  EXPECT_EQ(lost.seq, flushed + 1);  // recorded at the removal
+  EXPECT_EQ(lost.removed_at, flushed);
+  EXPECT_EQ(lost.write_event, sw.seq);
+  EXPECT_EQ(mmu->hazards()[0].write_event, sw.seq);
+  EXPECT_EQ(mmu->hazards()[0].removed_at, 0u);
+  mmu->finalize();  // already settled: nothing more
+  EXPECT_EQ(mmu->hazards().size(), 2u);
 }
 
 TEST_F(HazardTest, OnlyAStaleWriteWhenAnotherPteStillHasDirty) {
@@ -67,6 +95,7 @@ TEST_F(HazardTest, OnlyAStaleWriteWhenAnotherPteStillHasDirty) {
   write(0, pte(0), 0);
   write(0, pte(5), x);  // moved, still dirty: nothing lost yet
   ASSERT_TRUE(stale_store(1, frame(0) + 0x10, 2));
+  settle();
   EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::stale_write}));
 }
 
@@ -81,6 +110,7 @@ TEST_F(HazardTest, DirtyBitInAnotherAddressSpaceCounts) {
   (void)mmu->load_cr3(0, GuestPhysAddr(0x17000), kRip);
   (void)mmu->load_cr3(0, kRoot, kRip);
   ASSERT_TRUE(stale_store(1, frame(0), 1));
+  settle();
   EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::stale_write}));
 }
 
@@ -90,6 +120,7 @@ TEST_F(HazardTest, TwoMegabyteDirtyPageCounts) {
   // frame(0) lies in the 2 MiB page at 0 .. 2 MiB.
   write(0, pde(1), PageEntry::huge_page(GuestPhysAddr(0), kRw | kD).raw());
   ASSERT_TRUE(stale_store(1, frame(0), 1));
+  settle();
   EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::stale_write}));
 }
 
@@ -108,6 +139,38 @@ TEST_F(HazardTest, PartialWordWritesKeepTheOtherBytes) {
   ASSERT_TRUE(mmu->stale_write(1, frame(0) + 14, across, kWriteRip));
   EXPECT_EQ(word(frame(0) + 8), 0x020133bbaa667788ull);
   EXPECT_EQ(word(frame(0) + 16), 0x0403ull);
+}
+
+// Byte-exact, not a read-merge-write of the word: while the VMM handles the
+// exit, other vCPUs store natively to the neighbouring bytes.
+TEST_F(HazardTest, OneByteStaleWriteStoresExactlyThatByte) {
+  ASSERT_TRUE(mem.write_u64(frame(0) + 8, 0x1122334455667788ull));
+  ASSERT_EQ(miss(1, va(0), kWrite), MissResult::retry);
+  write(0, pte(0), 0);
+  const unsigned word_stores = mem.writes();
+  std::array<std::byte, 1> one{std::byte{0xee}};
+  ASSERT_TRUE(mmu->stale_write(1, frame(0) + 13, one, kWriteRip));
+  EXPECT_EQ(word(frame(0) + 8), 0x1122ee4455667788ull);
+  EXPECT_EQ(mem.writes(), word_stores);  // no 8-byte store of the word
+  ASSERT_EQ(mem.byte_stores().size(), 1u);
+  EXPECT_EQ(mem.byte_stores()[0].pa, frame(0) + 13);
+  EXPECT_EQ(mem.byte_stores()[0].size, 1u);
+  Event sw = sink.of(EventKind::stale_write).at(0);
+  EXPECT_EQ(sw.old_value, 0x33u);
+  EXPECT_EQ(sw.new_value, 0xeeu);
+}
+
+TEST_F(HazardTest, AlignedWordStaleWriteIsOneEightByteStore) {
+  ASSERT_EQ(miss(1, va(0), kWrite), MissResult::retry);
+  write(0, pte(0), 0);
+  const unsigned word_stores = mem.writes();
+  std::array<std::byte, 8> eight{};
+  eight[0] = std::byte{0x11};
+  eight[7] = std::byte{0x88};
+  ASSERT_TRUE(mmu->stale_write(1, frame(0) + 16, eight, kWriteRip));
+  EXPECT_EQ(word(frame(0) + 16), 0x8800'0000'0000'0011ull);
+  EXPECT_EQ(mem.writes(), word_stores + 1);
+  EXPECT_TRUE(mem.byte_stores().empty());
 }
 
 TEST_F(HazardTest, NoStaleEntryMeansNoWrite) {
@@ -146,10 +209,15 @@ TEST_F(HazardTest, SplitHugePageWithTheSameFramesIsNoStaleWrite) {
   ASSERT_TRUE(entry(1, GuestVirtAddr(kHugeBase))->stale);
   ASSERT_TRUE(stale_store(1, huge_frame(0) + 0x3000, 1));
   EXPECT_TRUE(mmu->hazards().empty());
-  // Without D in that PTE the write is recorded nowhere: lost dirty bit.
+  // Without D in that PTE the write is recorded nowhere: lost dirty bit,
+  // known once the 2 MiB entry goes.
   write(0, kPt2 + 4 * 8, PageEntry::page(huge_frame(0) + 0x4000, kRw).raw());
   ASSERT_TRUE(stale_store(1, huge_frame(0) + 0x4000, 1));
+  EXPECT_TRUE(mmu->hazards().empty());
+  mmu->flush_local(1, GuestVirtAddr(kHugeBase), 1, kRip);
   EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::lost_dirty_bit}));
+  EXPECT_EQ(mmu->hazards()[0].frame, huge_frame(0) + 0x4000);
+  EXPECT_EQ(mmu->hazards()[0].removed_at, sink.of(EventKind::flush_local).back().seq);
 }
 
 TEST_F(HazardTest, FreedFrameStillReachableIsReported) {

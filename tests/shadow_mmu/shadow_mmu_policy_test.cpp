@@ -1,5 +1,6 @@
-// Rule 4's other modes: coherent (every change reaches every vCPU before the
-// write completes) and architectural + dirty_shootdown enforcement.
+// Rule 4's other modes: coherent (every change to what an entry holds reaches
+// every vCPU before the write completes, added rights included) and
+// architectural + dirty_shootdown enforcement.
 #include "mmu_fixture.h"
 
 namespace shadowtlb::mmu::testing {
@@ -57,16 +58,82 @@ TEST_F(PolicyTest, CoherentDropsADirtyEntryWhoseLeafWasCleaned) {
   EXPECT_TRUE(guest_pte(0).dirty());
 }
 
-TEST_F(PolicyTest, CoherentKeepsEntriesOnAccessedOnlyAndAddedRights) {
+// Pure A/D sets change nothing a TLB holds; nor does D cleared under an
+// entry cached clean (its first write re-walks anyway).
+TEST_F(PolicyTest, CoherentKeepsEntriesOnAccessedAndDirtySets) {
   start_with(TlbMode::coherent);
-  set_pte(2, frame(2), 0);
-  ASSERT_EQ(miss(1, va(0), kWrite), MissResult::retry);
-  ASSERT_EQ(miss(1, va(2), kRead), MissResult::retry);
-  PteWriteResult r = write(0, pte(0), PageEntry::page(frame(0), kRw | kD).raw());
-  r = write(0, pte(2), PageEntry::page(frame(2), kRw | kA).raw());
+  ASSERT_EQ(miss(1, va(0), kRead), MissResult::retry);   // clean; the PTE has A
+  ASSERT_EQ(miss(1, va(1), kWrite), MissResult::retry);  // dirty; the PTE has A and D
+  PteWriteResult set_d = write(0, pte(0), PageEntry::page(frame(0), kRw | kA | kD).raw());
+  PteWriteResult clear_d = write(0, pte(0), PageEntry::page(frame(0), kRw | kA).raw());
+  PteWriteResult same = write(0, pte(1), PageEntry::page(frame(1), kRw | kA | kD).raw());
   EXPECT_TRUE(entry(1, va(0)));
-  EXPECT_TRUE(entry(1, va(2)));
+  EXPECT_TRUE(entry(1, va(1)));
+  EXPECT_TRUE(set_d.sync.empty());
+  EXPECT_TRUE(clear_d.sync.empty());
+  EXPECT_TRUE(same.sync.empty());
+  EXPECT_EQ(sink.count(EventKind::enforce), 0u);
+}
+
+// Read-only to writable (litmus permission_increase): an up-to-date TLB
+// never takes the spurious #PF architectural mode gives.
+TEST_F(PolicyTest, CoherentDropsAnEntryWhoseRightsWereIncreased) {
+  set_pte(2, frame(2), 0);
+  start_with(TlbMode::coherent);
+  ASSERT_EQ(miss(1, va(2), kRead), MissResult::retry);
+  PteWriteResult r = write(0, pte(2), PageEntry::page(frame(2), kRw | kA).raw());
+  EXPECT_FALSE(entry(1, va(2)));
+  EXPECT_TRUE(r.sync.test(1));
+  EXPECT_EQ(real_walk(1, va(2)).status, WalkResult::Status::not_present);
+  Event shot = sink.of(EventKind::enforce).at(0);
+  EXPECT_EQ(shot.cause, sink.of(EventKind::pte_write).back().seq);
+  EXPECT_FALSE(shot.entry.writable);
+  EXPECT_EQ(miss(1, va(2), kWrite), MissResult::retry);  // a fill, not a fault
+  EXPECT_EQ(sink.count(EventKind::spurious_fault), 0u);
+  EXPECT_EQ(sink.count(EventKind::fault), 0u);
+  EXPECT_TRUE(entry(1, va(2))->dirty);
+}
+
+// SDM 4.10.4.3: a rights increase needs no flush; the stale read-only entry
+// takes one spurious #PF, then the access refills.
+TEST_F(PolicyTest, ArchitecturalKeepsAnEntryWhoseRightsWereIncreased) {
+  set_pte(2, frame(2), 0);
+  start_with(TlbMode::architectural);
+  ASSERT_EQ(miss(1, va(2), kRead), MissResult::retry);
+  PteWriteResult r = write(0, pte(2), PageEntry::page(frame(2), kRw | kA).raw());
+  ASSERT_TRUE(entry(1, va(2)));
+  EXPECT_FALSE(entry(1, va(2))->stale);
+  EXPECT_FALSE(entry(1, va(2))->writable);
   EXPECT_TRUE(r.sync.empty());
+  EXPECT_EQ(miss(1, va(2), kWrite), MissResult::fault);
+  EXPECT_EQ(sink.count(EventKind::spurious_fault), 1u);
+  EXPECT_EQ(miss(1, va(2), kWrite), MissResult::retry);
+}
+
+TEST_F(PolicyTest, CoherentDropsOnExecuteAndUserChanges) {
+  set_pte(2, frame(2), kXd);
+  set_pte(3, frame(3), 0);
+  start_with(TlbMode::coherent);
+  for (unsigned i : {0u, 2u, 3u}) ASSERT_EQ(miss(1, va(i), kRead), MissResult::retry);
+  EXPECT_TRUE(write(0, pte(2), PageEntry::page(frame(2), kA).raw()).sync.test(1));  // XD cleared
+  EXPECT_TRUE(write(0, pte(0), PageEntry::page(frame(0), kRw | kA | kXd).raw()).sync.test(1));
+  EXPECT_TRUE(write(0, pte(3), PageEntry::page(frame(3), kA | kUs).raw()).sync.test(1));
+  EXPECT_FALSE(entry(1, va(0)));
+  EXPECT_FALSE(entry(1, va(2)));
+  EXPECT_FALSE(entry(1, va(3)));
+  EXPECT_EQ(sink.count(EventKind::enforce), 3u);
+}
+
+// The entry was cached with A set; with A cleared, an uncached access would
+// set it again, so the entry must go for the next access to do so.
+TEST_F(PolicyTest, CoherentDropsAnEntryWhenAccessedIsCleared) {
+  start_with(TlbMode::coherent);
+  ASSERT_EQ(miss(1, va(0), kRead), MissResult::retry);
+  PteWriteResult r = write(0, pte(0), PageEntry::page(frame(0), kRw).raw());  // test_and_clear_young
+  EXPECT_FALSE(entry(1, va(0)));
+  EXPECT_TRUE(r.sync.test(1));
+  ASSERT_EQ(miss(1, va(0), kRead), MissResult::retry);
+  EXPECT_TRUE(guest_pte(0).accessed());
 }
 
 TEST_F(PolicyTest, DirtyShootdownDropsADirtyEntryOnClear) {

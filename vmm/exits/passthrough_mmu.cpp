@@ -5,7 +5,10 @@
 // calls still validate their arguments so a buggy guest learns early.
 #include "vmm/exits/passthrough_mmu.h"
 
+#include <atomic>
 #include <cstring>
+
+#include "vmm/mmu/rmw_instruction.h"
 
 namespace shadowtlb::vmm {
 
@@ -41,22 +44,44 @@ std::int64_t PassthroughMmu::page_freed(ExitContext&, Pfn, unsigned) { return ab
 
 std::int64_t PassthroughMmu::page_reused(ExitContext&, Pfn, unsigned) { return abi::HC_OK; }
 
-// Without a model the view is plain memory: the access is simply performed.
-// (A locked RMW arrives as a read exit then a write exit; with one writer per
-// entry, as in the pass-through configuration's tests, that is enough.)
-bool PassthroughMmu::pt_view_read(ExitContext&, GuestPhysAddr pa, unsigned len,
+// Without a model the view is plain memory: each access is performed on RAM.
+// A locked RMW arrives as a read exit then a write exit while KVM's own page
+// walker may set A/D in the same entry in between (the guest's tables are the
+// real ones here): so the RMW is done on the read exit with a host atomic
+// compare-exchange, which KVM's A/D updates (atomic too) cannot slip into.
+bool PassthroughMmu::pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
                                   std::uint64_t& value) {
   std::span<std::byte> bytes = memory_.host_span(pa, len);
-  if (bytes.empty() || len > sizeof value) return false;
+  if (bytes.empty() || len > sizeof value || (pa.value() & 7) + len > 8) return false;
+  if (rmw_read(ctx, pa, len, value)) return true;
   value = 0;
   std::memcpy(&value, bytes.data(), len);
   return true;
 }
 
-bool PassthroughMmu::pt_view_write(ExitContext&, GuestPhysAddr pa, unsigned len,
+bool PassthroughMmu::rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
+                              std::uint64_t& value) {
+  std::optional<RmwInstruction> rmw = decode_rmw_at(ctx, memory_);
+  if (!rmw || rmw->size != len) return false;
+  GuestPhysAddr entry = pa.align_down(8);
+  auto* word = reinterpret_cast<std::uint64_t*>(memory_.host_span(entry, 8).data());
+  std::atomic_ref<std::uint64_t> atomic(*word);
+  const unsigned offset = pa.value() & 7;
+  std::uint64_t old = atomic.load();
+  std::uint64_t stored;
+  do {
+    stored = rmw->apply(entry_bytes(old, offset, len));
+  } while (!atomic.compare_exchange_weak(old, with_entry_bytes(old, offset, len, stored)));
+  pending_.expect_write(ctx.vcpu_id, pa, len, stored);
+  value = entry_bytes(old, offset, len);
+  return true;
+}
+
+bool PassthroughMmu::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
                                    std::uint64_t value) {
   std::span<std::byte> bytes = memory_.host_span(pa, len);
   if (bytes.empty() || len > sizeof value) return false;
+  if (pending_.consume(ctx.vcpu_id, pa, len, value)) return true;
   std::memcpy(bytes.data(), &value, len);
   return true;
 }

@@ -3,12 +3,13 @@
 
 #include "vmm/exits/mmu_backend.h"
 #include "vmm/memory/guest_memory.h"
+#include "vmm/mmu/pending_rmw.h"
 
 namespace shadowtlb::vmm {
 
 class PassthroughMmu final : public MmuBackend {
  public:
-  explicit PassthroughMmu(GuestMemory& memory) : memory_(memory) {}
+  PassthroughMmu(GuestMemory& memory, unsigned vcpus) : memory_(memory), pending_(vcpus) {}
 
   std::int64_t load_cr3(ExitContext& ctx, GuestPhysAddr root, std::uint64_t flags) override;
   std::int64_t flush_local(ExitContext& ctx, GuestVirtAddr va, std::uint64_t npages) override;
@@ -25,7 +26,10 @@ class PassthroughMmu final : public MmuBackend {
   }
 
  private:
+  bool rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t& value);
+
   GuestMemory& memory_;
+  PendingRmws pending_;
 };
 
 }  // namespace shadowtlb::vmm

@@ -53,11 +53,13 @@ class GuestMemory final : public PhysMemory {
     std::memcpy(bytes.data(), &value, sizeof(T));
     return true;
   }
-  [[nodiscard]] bool write_bytes(GuestPhysAddr pa, std::span<const std::byte> data);
 
   // PhysMemory, for the walker and the shadow MMU.
   [[nodiscard]] std::optional<std::uint64_t> read_u64(GuestPhysAddr pa) const override;
   [[nodiscard]] bool write_u64(GuestPhysAddr pa, std::uint64_t value) override;
+  // Exactly these bytes (one memcpy), in RAM or the private region; the shadow
+  // MMU's stale writes use it so neighbouring bytes other vCPUs store are kept.
+  [[nodiscard]] bool write_bytes(GuestPhysAddr pa, std::span<const std::byte> data) override;
 
  private:
   MemoryMapping ram_;

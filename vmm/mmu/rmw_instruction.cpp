@@ -5,7 +5,11 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
+#include <vector>
+
+#include "vmm/x86/disassembler.h"
 
 namespace shadowtlb::vmm {
 
@@ -137,6 +141,25 @@ std::optional<RmwInstruction> decode_rmw(std::span<const std::uint8_t> code, con
   if (!has_memory || rmw.size == 0 || rmw.size > 8) return std::nullopt;
   rmw.expected = regs.rax;
   return rmw;
+}
+
+std::optional<RmwInstruction> decode_rmw_at(ExitContext& ctx, const PhysMemory& memory) {
+  constexpr std::uint64_t kCr3AddressMask = 0x000f'ffff'ffff'f000ull;
+  std::vector<std::uint8_t> code = fetch_code(memory, GuestPhysAddr(ctx.sregs().cr3 & kCr3AddressMask),
+                                              GuestVirtAddr(ctx.regs().rip));
+  return decode_rmw(code, ctx.regs());
+}
+
+std::uint64_t entry_bytes(std::uint64_t entry, unsigned offset, unsigned len) {
+  std::uint64_t out = 0;
+  std::memcpy(&out, reinterpret_cast<const std::byte*>(&entry) + offset, len);
+  return out;
+}
+
+std::uint64_t with_entry_bytes(std::uint64_t entry, unsigned offset, unsigned len,
+                               std::uint64_t part) {
+  std::memcpy(reinterpret_cast<std::byte*>(&entry) + offset, &part, len);
+  return entry;
 }
 
 }  // namespace shadowtlb::vmm

@@ -14,6 +14,9 @@
 #include <span>
 #include <string>
 
+#include "shadow_mmu/phys_memory.h"
+#include "vmm/exits/exit_context.h"
+
 namespace shadowtlb::vmm {
 
 struct RmwInstruction {
@@ -35,5 +38,14 @@ struct RmwInstruction {
 // load such as mov or cmp).
 [[nodiscard]] std::optional<RmwInstruction> decode_rmw(std::span<const std::uint8_t> code,
                                                        const kvm_regs& regs);
+
+// The same for the instruction at the exiting vCPU's RIP, read through its CR3.
+[[nodiscard]] std::optional<RmwInstruction> decode_rmw_at(ExitContext& ctx,
+                                                          const PhysMemory& memory);
+
+// `len` bytes at byte `offset` of an 8-byte paging entry, and the entry with them replaced.
+[[nodiscard]] std::uint64_t entry_bytes(std::uint64_t entry, unsigned offset, unsigned len);
+[[nodiscard]] std::uint64_t with_entry_bytes(std::uint64_t entry, unsigned offset, unsigned len,
+                                             std::uint64_t part);
 
 }  // namespace shadowtlb::vmm

@@ -12,6 +12,7 @@
 #include "abi/memory_layout.h"
 #include "vmm/mmu/rmw_instruction.h"
 #include "vmm/x86/disassembler.h"
+#include "vmm/x86/store_locator.h"
 
 namespace shadowtlb::vmm {
 
@@ -20,17 +21,6 @@ namespace {
 constexpr std::uint64_t kCr3AddressMask = 0x000f'ffff'ffff'f000ull;
 
 GuestVirtAddr rip_of(ExitContext& ctx) { return GuestVirtAddr(ctx.regs().rip); }
-
-// The `len` bytes at `offset` of an 8-byte paging entry, and the entry with them replaced.
-std::uint64_t extract(std::uint64_t entry, unsigned offset, unsigned len) {
-  std::uint64_t out = 0;
-  std::memcpy(&out, reinterpret_cast<const std::byte*>(&entry) + offset, len);
-  return out;
-}
-std::uint64_t merge(std::uint64_t entry, unsigned offset, unsigned len, std::uint64_t part) {
-  std::memcpy(reinterpret_cast<std::byte*>(&entry) + offset, &part, len);
-  return entry;
-}
 
 // An access must stay inside one naturally aligned 8-byte entry.
 bool inside_one_entry(GuestPhysAddr pa, unsigned len) {
@@ -124,7 +114,7 @@ bool ShadowMmuBackend::pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned
   MmuStats::Scope timed(stats_, MmuOp::pte_read);
   std::lock_guard lock(mutex_);
   GuestPhysAddr entry = pa.align_down(8);
-  value = extract(model_.read_pte(ctx.vcpu_id, entry, rip_of(ctx)), pa.value() & 7, len);
+  value = entry_bytes(model_.read_pte(ctx.vcpu_id, entry, rip_of(ctx)), pa.value() & 7, len);
   return true;
 }
 
@@ -134,9 +124,7 @@ bool ShadowMmuBackend::pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned
 // answer and reports its store as a write exit, which pt_view_write drops.
 bool ShadowMmuBackend::rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
                                 std::uint64_t& value) {
-  std::vector<std::uint8_t> code =
-      fetch_code(memory_, GuestPhysAddr(ctx.sregs().cr3 & kCr3AddressMask), rip_of(ctx));
-  std::optional<RmwInstruction> rmw = decode_rmw(code, ctx.regs());
+  std::optional<RmwInstruction> rmw = decode_rmw_at(ctx, memory_);
   if (!rmw || rmw->size != len) return false;
 
   const unsigned offset = pa.value() & 7;
@@ -147,13 +135,13 @@ bool ShadowMmuBackend::rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len
     result = model_.rmw_pte(
         ctx.vcpu_id, pa.align_down(8),
         [&](std::uint64_t old) -> std::optional<std::uint64_t> {
-          stored = rmw->apply(extract(old, offset, len));
-          return merge(old, offset, len, stored);
+          stored = rmw->apply(entry_bytes(old, offset, len));
+          return with_entry_bytes(old, offset, len, stored);
         },
         rip_of(ctx));
-    pending_[ctx.vcpu_id] = PendingRmw{true, pa, len, stored};
+    pending_.expect_write(ctx.vcpu_id, pa, len, stored);
   }
-  value = extract(result.old_value, offset, len);
+  value = entry_bytes(result.old_value, offset, len);
   synchronize(result.write.sync, ctx.vcpu_id);
   return true;
 }
@@ -165,20 +153,10 @@ bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigne
   mmu::PteWriteResult result;
   {
     std::lock_guard lock(mutex_);
-    PendingRmw& pending = pending_[ctx.vcpu_id];
-    if (pending.active && pending.pa == pa && pending.len == len) {
-      pending.active = false;
-      if (value != pending.stored)
-        std::fprintf(stderr,
-                     "shadowtlb: warning: vCPU %u: KVM stored %#llx for a locked RMW the model "
-                     "applied as %#llx\n",
-                     ctx.vcpu_id, static_cast<unsigned long long>(value),
-                     static_cast<unsigned long long>(pending.stored));
-      return true;
-    }
+    if (pending_.consume(ctx.vcpu_id, pa, len, value)) return true;
     GuestPhysAddr entry = pa.align_down(8);
     std::uint64_t current = memory_.read_u64(entry).value_or(0);
-    result = model_.write_pte(ctx.vcpu_id, entry, merge(current, pa.value() & 7, len, value),
+    result = model_.write_pte(ctx.vcpu_id, entry, with_entry_bytes(current, pa.value() & 7, len, value),
                               rip_of(ctx));
   }
   synchronize(result.sync, ctx.vcpu_id);
@@ -188,8 +166,13 @@ bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigne
 bool ShadowMmuBackend::readonly_alias_write(ExitContext& ctx, GuestPhysAddr pa,
                                             std::span<const std::byte> data) {
   MmuStats::Scope timed(stats_, MmuOp::stale_write);
+  // KVM has finished the store and moved RIP past it: find the store itself.
+  GuestVirtAddr rip = find_store_before(memory_, GuestPhysAddr(ctx.sregs().cr3 & kCr3AddressMask),
+                                        rip_of(ctx), ctx.regs(), pa.page_offset(),
+                                        static_cast<unsigned>(data.size()))
+                          .value_or(rip_of(ctx));
   std::lock_guard lock(mutex_);
-  return model_.stale_write(ctx.vcpu_id, pa, data, rip_of(ctx));
+  return model_.stale_write(ctx.vcpu_id, pa, data, rip);
 }
 
 TlbDump ShadowMmuBackend::dump(std::string mark, unsigned vcpu, std::uint64_t value) {

@@ -11,6 +11,7 @@
 #include "vmm/exits/mmu_backend.h"
 #include "vmm/memory/guest_memory.h"
 #include "vmm/mmu/mmu_stats.h"
+#include "vmm/mmu/pending_rmw.h"
 
 namespace shadowtlb::vmm {
 
@@ -37,14 +38,6 @@ class ShadowMmuBackend final : public MmuBackend {
   [[nodiscard]] const MmuStats& stats() const { return stats_; }
 
  private:
-  // A locked RMW whose read exit was handled: its write exit is already applied.
-  struct PendingRmw {
-    bool active = false;
-    GuestPhysAddr pa;
-    unsigned len = 0;
-    std::uint64_t stored = 0;
-  };
-
   bool rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t& value);
   void synchronize(const mmu::VcpuMask& vcpus, unsigned self);
 
@@ -52,7 +45,7 @@ class ShadowMmuBackend final : public MmuBackend {
   MachineServices& machine_;
   std::mutex mutex_;  // guards model_ and pending_
   mmu::ShadowMmu model_;
-  std::vector<PendingRmw> pending_;  // per vCPU
+  PendingRmws pending_;
   MmuStats stats_;
 };
 

@@ -182,7 +182,7 @@ void Machine::add_report(GuestReport report) {
 }
 
 std::unique_ptr<MmuBackend> Machine::make_mmu_backend() {
-  if (!config_.mmu.shadow) return std::make_unique<PassthroughMmu>(memory_);
+  if (!config_.mmu.shadow) return std::make_unique<PassthroughMmu>(memory_, config_.vcpus);
   mmu::MmuConfig c;
   c.vcpus = config_.vcpus;
   c.mode = config_.mmu.mode;

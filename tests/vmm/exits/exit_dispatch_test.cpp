@@ -16,7 +16,7 @@ namespace {
 class ExitDispatchTest : public ::testing::Test {
  protected:
   testing::FakeMachine machine;
-  PassthroughMmu mmu{machine.memory()};
+  PassthroughMmu mmu{machine.memory(), 2};
   HypercallHandler hypercalls{machine, mmu};
   ExitDispatcher exits{machine, hypercalls, mmu};
   testing::FakeRun fake;

@@ -33,7 +33,7 @@ if [[ ${SHADOWTLB_SANITIZERS:-1} == 1 ]]; then
 
   scripts/build.sh build-tsan -DSHADOWTLB_SANITIZE=thread
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    run_suite "tsan (vmm threads)" build-tsan -R "integration|vmm_core"
+    run_suite "tsan (vmm threads)" build-tsan -L "^(integration_tests|vmm_core_tests)$"
 fi
 
 printf '%s\n' "${summary[@]}"

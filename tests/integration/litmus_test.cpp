@@ -117,6 +117,25 @@ TEST_F(LitmusTest, StaleWriteHazardNamesTheStoreNotTheNextInstruction) {
   EXPECT_EQ(r.hazards[0].instruction.rfind("mov qword ptr [", 0), 0u) << r.hazards[0].instruction;
 }
 
+// The publishing rule: a repoint, a write-protect and a removal of a mapping
+// vCPU 1 has just used are seen by vCPU 1 once the shootdown returns, and in
+// architectural mode not before.
+TEST_F(LitmusTest, ChangesAreSeenOncePublishedAndNeverBefore) {
+  constexpr std::uint64_t kFaulted = ~std::uint64_t{0};
+  for (mmu::TlbMode mode : {mmu::TlbMode::architectural, mmu::TlbMode::coherent}) {
+    SCOPED_TRACE(mode == mmu::TlbMode::coherent ? "coherent" : "architectural");
+    RunResult r = run(mode, "litmus.case=publish");
+    std::map<std::string, std::uint64_t> v = test::values_of(r);
+    const bool arch = mode == mmu::TlbMode::architectural;
+    EXPECT_EQ(v["publish.repointed_read"], 0xb1u) << "repoint published: the write went to B";
+    EXPECT_EQ(v["publish.repointed_frame_a"], 0xa1u) << "and A kept the earlier write";
+    EXPECT_EQ(v["publish.wp_before_faulted"], arch ? 0u : 1u);
+    EXPECT_EQ(v["publish.wp_after_faulted"], 1u);
+    EXPECT_EQ(v["publish.removed_before"], arch ? 0xb2u : kFaulted);
+    EXPECT_EQ(v["publish.removed_after"], kFaulted);
+  }
+}
+
 TEST_F(LitmusTest, DumpTlbAtMarkShowsTheStaleEntryOnVcpuOne) {
   VmConfig config = test::builtin_config("litmus", 2, "litmus.case=stale_read");
   config.mmu.dump_tlb_at = {"stale_read.repointed"};

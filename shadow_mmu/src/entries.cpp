@@ -56,7 +56,14 @@ CachedEntry ShadowMmu::Impl::drop(unsigned vcpu, Tlb::Key key) {
   if (!gone) throw std::logic_error("shadow MMU: dropping an entry the TLB does not hold");
   v.real.remove(gone->entry.va, gone->entry.page_size);
   index_.remove(gone->key(vcpu), *gone);
+  verdicts_.entry_removed(gone->key(vcpu));
   return *gone;
+}
+
+EventSeq ShadowMmu::Impl::emit_removal(const Event& event) {
+  EventSeq seq = log_.emit(event);
+  for (const LostDirtyVerdict& verdict : verdicts_.take_due()) record_lost_dirty(verdict, seq);
+  return seq;
 }
 
 void ShadowMmu::Impl::evict(unsigned vcpu, Tlb::Key key, GuestVirtAddr rip) {
@@ -69,7 +76,7 @@ void ShadowMmu::Impl::evict(unsigned vcpu, Tlb::Key key, GuestVirtAddr rip) {
   event.rip = rip;
   event.cause = gone.entry.filled_at;
   event.entry = gone.entry;
-  log_.emit(event);
+  emit_removal(event);
 }
 
 void ShadowMmu::Impl::drop_range(unsigned vcpu, std::uint64_t start, std::uint64_t end) {

@@ -5,13 +5,15 @@
 //   entries.cpp      putting entries in and taking them out (TLB + real tables + indexes)
 //   tlb_miss.cpp     the page walk behind a #PF: fill, dirty upgrade, spurious faults
 //   pte_writes.cpp   trapped paging-entry accesses and what they do to cached entries
-//   stale_write.cpp  writes observed through the read-only alias, and their hazards
+//   stale_write.cpp  writes observed through the read-only alias, their hazards and
+//                    lost-dirty-bit verdicts (opened there, settled at removal or finalize)
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "cached_entry.h"
+#include "dirty_verdicts.h"
 #include "entry_index.h"
 #include "event_log.h"
 #include "page_table_pages.h"
@@ -46,6 +48,7 @@ class ShadowMmu::Impl {
                     GuestVirtAddr rip);
   bool stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<const std::byte> data,
                    GuestVirtAddr rip);
+  void finalize();
 
   std::vector<TlbEntry> entries(unsigned vcpu) const;
   std::vector<VcpuView> view(GuestVirtAddr va) const;
@@ -74,7 +77,12 @@ class ShadowMmu::Impl {
   // capacity victims, each with an evict event.
   void make_room(unsigned vcpu, const TlbEntry& incoming, GuestVirtAddr rip);
   void insert(unsigned vcpu, const CachedEntry& cached);
+  // Takes an entry out of the TLB, the real tables and the indexes; its open
+  // lost-dirty verdicts fall due (settled by the next emit_removal).
   CachedEntry drop(unsigned vcpu, Tlb::Key key);
+  // Emits the event of a call that dropped entries, then settles the verdicts
+  // those drops made due, naming this event as the removal.
+  EventSeq emit_removal(const Event& event);
   void evict(unsigned vcpu, Tlb::Key key, GuestVirtAddr rip);
   void drop_range(unsigned vcpu, std::uint64_t start, std::uint64_t end);
   void drop_non_global(unsigned vcpu);
@@ -110,6 +118,18 @@ class ShadowMmu::Impl {
                PteWriteResult& result);
   [[nodiscard]] std::uint64_t kernel_half_entry(std::uint64_t value) const;
 
+  // --- stale_write.cpp ---------------------------------------------------------
+  // Writes [pa, pa + size) in RAM as the guest did; `before` gets the old bytes.
+  bool store_exactly(GuestPhysAddr pa, std::span<const std::byte> data,
+                     std::vector<std::uint8_t>& before);
+  // Opens a verdict for each 4 KiB frame written that no leaf records as dirty.
+  void open_verdicts(const EntryKey& key, const Hazard& hazard, GuestPhysAddr pa,
+                     std::uint64_t size);
+  // A leaf may have gained D (a store, the model's own D update, a new traced
+  // table): close the verdicts it covers.
+  void cover_verdicts();
+  void record_lost_dirty(const LostDirtyVerdict& verdict, EventSeq removed_at);
+
   MmuConfig config_;
   PhysMemory& memory_;
   RamView ram_;
@@ -118,6 +138,7 @@ class ShadowMmu::Impl {
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   PageTablePages page_tables_;
   EntryIndex index_;
+  DirtyVerdicts verdicts_;
 };
 
 }  // namespace shadowtlb::mmu

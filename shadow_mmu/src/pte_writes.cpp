@@ -2,10 +2,14 @@
 // their one writer, so every change is seen here before it completes, and
 // each TLB entry that depended on the written entry is re-judged at once.
 //
-//   store ─► page-table pages / leaf index ─► entries watching the address
-//            ─► still the same translation? ── yes ─► unchanged (A/D, added rights)
-//                                            └─ no ─► architectural: stale (dirty: real leaf → alias)
-//                                                     coherent / dirty_shootdown: dropped, vCPU in sync
+//   store ─► page-table pages / leaf index ─► open lost-dirty verdicts covered?
+//         ─► entries watching the address, per mode:
+//            architectural: same frame, size, no right taken? ── yes ─► unchanged (A/D, added rights)
+//                                                            └─ no ─► stale (dirty: real leaf → alias)
+//            dirty_shootdown: as architectural, but a dirty entry that would go stale
+//                             or whose leaf lost D is dropped, vCPU in sync
+//            coherent: exactly the same translation, A/D? ── yes ─► unchanged (A/D sets only)
+//                                                        └─ no ─► dropped, vCPU in sync
 #include "impl.h"
 
 namespace shadowtlb::mmu {
@@ -81,6 +85,9 @@ PteWriteResult ShadowMmu::Impl::apply_pte_write(unsigned vcpu, GuestPhysAddr pte
 
   std::vector<Pfn> became;
   page_tables_.on_store(pte, old_value, value, true, became);
+  // First: a store that sets D (set_pte_at after ptep_get_and_clear) covers
+  // the stale writes before it, even if it also drops their entry below.
+  cover_verdicts();
 
   // The kernel half is not modelled: a change to a loaded root's kernel half
   // reaches the real roots at once, as it would through a native CR3.
@@ -112,7 +119,10 @@ void ShadowMmu::Impl::recheck(const EntryKey& key, EventSeq cause, unsigned writ
 
   bool shoot = false;
   if (config_.mode == TlbMode::coherent) {
-    shoot = !same || cleaned;
+    // Not just what architectural mode calls stale: an added right or a
+    // cleared A must reach the TLB too, or the vCPU would take a spurious
+    // #PF (or skip an A update) that no up-to-date TLB gives.
+    shoot = !translates_exactly(cached->entry, now);
   } else if (config_.enforce == EnforcePolicy::dirty_shootdown) {
     shoot = cached->entry.dirty && (!same || cleaned);
   }
@@ -127,7 +137,7 @@ void ShadowMmu::Impl::recheck(const EntryKey& key, EventSeq cause, unsigned writ
     event.rip = rip;
     event.cause = cause;
     event.entry = gone.entry;
-    log_.emit(event);
+    emit_removal(event);
     result.sync.set(key.vcpu);
     return;
   }

@@ -28,6 +28,10 @@ class RamView final : public PhysMemory {
     if (!contains(pa, 8) || !pa.is_aligned(8)) return false;
     return memory_.write_u64(pa, value);
   }
+  [[nodiscard]] bool write_bytes(GuestPhysAddr pa, std::span<const std::byte> data) override {
+    if (!contains(pa, data.size())) return false;
+    return memory_.write_bytes(pa, data);
+  }
 
  private:
   PhysMemory& memory_;

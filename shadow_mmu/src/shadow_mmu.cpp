@@ -84,10 +84,11 @@ GuestPhysAddr ShadowMmu::Impl::load_cr3(unsigned vcpu, GuestPhysAddr root, Guest
   event.vcpu = vcpu;
   event.pa = table;
   event.rip = rip;
-  EventSeq seq = log_.emit(event);
+  EventSeq seq = emit_removal(event);
 
   std::vector<Pfn> became;
   page_tables_.add_root(table, became);
+  cover_verdicts();  // a newly traced table may hold a D bit for a written frame
   report_new_page_tables(became, seq, rip);
   return v.real.root();
 }
@@ -102,7 +103,7 @@ void ShadowMmu::Impl::flush_local(unsigned vcpu, GuestVirtAddr va, std::uint64_t
   event.va = va;
   event.npages = npages;
   event.rip = rip;
-  log_.emit(event);
+  emit_removal(event);
 }
 
 // Remote CPUs drop entries only when asked (SDM 4.10.5): the initiator names them.
@@ -119,7 +120,7 @@ void ShadowMmu::Impl::shootdown(unsigned initiator, const VcpuMask& targets, Gue
     event.va = va;
     event.npages = npages;
     event.rip = rip;
-    log_.emit(event);
+    emit_removal(event);
   }
 }
 
@@ -215,6 +216,7 @@ bool ShadowMmu::stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<const std
                             GuestVirtAddr rip) {
   return impl_->stale_write(vcpu, pa, data, rip);
 }
+void ShadowMmu::finalize() { impl_->finalize(); }
 std::vector<TlbEntry> ShadowMmu::entries(unsigned vcpu) const { return impl_->entries(vcpu); }
 std::vector<VcpuView> ShadowMmu::view(GuestVirtAddr va) const { return impl_->view(va); }
 const std::vector<Hazard>& ShadowMmu::hazards() const { return impl_->hazards(); }

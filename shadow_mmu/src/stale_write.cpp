@@ -1,7 +1,8 @@
 // Writes observed through the read-only alias: a vCPU wrote through a stale
 // dirty entry. The write is performed (the guest-visible outcome is what the
-// hardware would give) and reported, with the lost-dirty-bit hazard when no
-// paging entry anywhere still records the frame as dirty.
+// hardware would give) and reported at once as a stale write; whether its
+// dirty bit is lost is a verdict left open until the stale entry leaves the
+// TLB (dirty_verdicts.h), since the kernel may be holding D in a register.
 #include <algorithm>
 
 #include "impl.h"
@@ -45,22 +46,13 @@ bool ShadowMmu::Impl::stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<con
   }
   if (found == nullptr) return false;
 
-  // PhysMemory stores aligned words: merge the bytes into each word touched.
-  std::vector<std::uint8_t> before(data.size()), after(data.size());
-  const std::uint64_t start = pa.value(), end = start + data.size();
-  for (std::uint64_t word = start & ~7ull; word < end; word += 8) {
-    std::uint64_t value = ram_.read_u64(GuestPhysAddr(word)).value_or(0);
-    for (unsigned b = 0; b < 8; ++b) {
-      if (word + b < start || word + b >= end) continue;
-      std::size_t i = word + b - start;
-      before[i] = static_cast<std::uint8_t>(value >> (8 * b));
-      after[i] = static_cast<std::uint8_t>(data[i]);
-      value = (value & ~(0xffull << (8 * b))) | (std::uint64_t{after[i]} << (8 * b));
-    }
-    if (!ram_.write_u64(GuestPhysAddr(word), value)) return false;  // inside RAM: cannot happen
-  }
+  std::vector<std::uint8_t> before;
+  if (!store_exactly(pa, data, before)) return false;  // inside RAM: cannot happen
   if (!found->entry.stale) return true;
 
+  std::vector<std::uint8_t> after(data.size());
+  std::transform(data.begin(), data.end(), after.begin(),
+                 [](std::byte b) { return static_cast<std::uint8_t>(b); });
   const EntryKey key = found->key(vcpu);
   Event event;
   event.kind = EventKind::stale_write;
@@ -76,6 +68,7 @@ bool ShadowMmu::Impl::stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<con
 
   Hazard hazard = hazard_for(HazardKind::stale_write, key, *found, pa, rip);
   hazard.va = event.va;
+  hazard.write_event = seq;
   // Judged for the page written: a stale entry may still agree with the
   // tables there (a 2 MiB entry after its PDE was split into PTEs for the
   // same frames, SDM 4.10.2.3). Only a write the current tables would not
@@ -85,13 +78,66 @@ bool ShadowMmu::Impl::stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<con
                            (now.frame + (event.va - now.va)).align_down(kPageSize) ==
                                pa.align_down(kPageSize);
   if (!mapped_here) log_.record(hazard, seq);
-  // SDM 4.8: the write set no D bit (the entry was cached dirty). If no leaf
-  // mapping the frame has D now, nothing records that the frame was written.
-  if (!page_tables_.any_dirty_leaf(Pfn::of(pa))) {
-    hazard.kind = HazardKind::lost_dirty_bit;
-    log_.record(hazard, seq);
+  open_verdicts(key, hazard, pa, data.size());
+  return true;
+}
+
+// Aligned whole words go as 8-byte stores, as the guest's own store was one;
+// anything smaller or unaligned goes byte-exact, never as a read-merge-write
+// of its word: the other vCPUs run while the VMM handles this exit and may be
+// storing to the neighbouring bytes.
+bool ShadowMmu::Impl::store_exactly(GuestPhysAddr pa, std::span<const std::byte> data,
+                                    std::vector<std::uint8_t>& before) {
+  const std::uint64_t start = pa.value(), end = start + data.size();
+  before.resize(data.size());
+  for (std::uint64_t word = start & ~7ull; word < end; word += 8) {
+    std::uint64_t value = ram_.read_u64(GuestPhysAddr(word)).value_or(0);
+    for (std::uint64_t at = std::max(word, start); at < std::min(word + 8, end); ++at)
+      before[at - start] = static_cast<std::uint8_t>(value >> (8 * (at - word)));
+  }
+  if (!pa.is_aligned(8) || data.size() % 8 != 0) return ram_.write_bytes(pa, data);
+  for (std::size_t i = 0; i < data.size(); i += 8) {
+    std::uint64_t value = 0;
+    for (unsigned b = 0; b < 8; ++b)
+      value |= std::uint64_t{static_cast<std::uint8_t>(data[i + b])} << (8 * b);
+    if (!ram_.write_u64(pa + i, value)) return false;
   }
   return true;
+}
+
+// SDM 4.8: the write set no D bit (the entry was cached dirty). If no leaf
+// mapping a frame written has D now, nothing records that write yet.
+void ShadowMmu::Impl::open_verdicts(const EntryKey& key, const Hazard& hazard, GuestPhysAddr pa,
+                                    std::uint64_t size) {
+  const Pfn first = Pfn::of(pa), last = Pfn::of(pa + (size - 1));
+  for (Pfn frame = first; frame <= last; frame = frame + 1) {
+    if (page_tables_.any_dirty_leaf(frame)) continue;
+    LostDirtyVerdict verdict{key, frame, hazard};
+    verdict.hazard.kind = HazardKind::lost_dirty_bit;
+    if (frame != first) {  // a write across a 4 KiB boundary of a 2 MiB entry
+      verdict.hazard.va = hazard.entry.va + (frame.address() - hazard.entry.frame);
+      verdict.hazard.frame = frame.address();
+    }
+    verdicts_.open(verdict);
+  }
+}
+
+void ShadowMmu::Impl::cover_verdicts() {
+  if (verdicts_.any_open()) verdicts_.cover(page_tables_);
+}
+
+// The hazard event names the stale write as its cause; it follows the
+// removal in the event stream (removed_at), or comes from finalize().
+void ShadowMmu::Impl::record_lost_dirty(const LostDirtyVerdict& verdict, EventSeq removed_at) {
+  Hazard hazard = verdict.hazard;
+  hazard.removed_at = removed_at;
+  log_.record(hazard, hazard.write_event);
+}
+
+// Verdicts still open are uncovered: every change that can add a D leaf has
+// already closed the ones it covers.
+void ShadowMmu::Impl::finalize() {
+  for (const LostDirtyVerdict& verdict : verdicts_.take_open()) record_lost_dirty(verdict, 0);
 }
 
 }  // namespace shadowtlb::mmu

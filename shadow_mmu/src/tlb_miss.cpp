@@ -104,7 +104,7 @@ MissResult ShadowMmu::Impl::dirty_upgrade(unsigned vcpu, CachedEntry& cached, Gu
   event.rip = rip;
   event.cause = old_fill;
   event.entry = fresh.entry;
-  log_.emit(event);
+  emit_removal(event);  // a replaced entry left the TLB
   return MissResult::retry;
 }
 
@@ -119,7 +119,7 @@ MissResult ShadowMmu::Impl::spurious_fault(unsigned vcpu, Tlb::Key key, GuestVir
   event.rip = rip;
   event.cause = gone.entry.filled_at;
   event.entry = gone.entry;
-  log_.emit(event);
+  emit_removal(event);
   return MissResult::fault;
 }
 
@@ -143,7 +143,7 @@ MissResult ShadowMmu::Impl::fault(unsigned vcpu, GuestVirtAddr va, Access access
     event.entry = *dropped;
     event.cause = dropped->filled_at;
   }
-  log_.emit(event);
+  emit_removal(event);
   return MissResult::fault;
 }
 
@@ -177,6 +177,8 @@ std::uint64_t ShadowMmu::Impl::set_accessed_dirty(unsigned vcpu, const Translati
     if (slot == leaf_slot) leaf_value = new_value;
     if (slot == 1) break;
   }
+  // The D just set records every earlier stale write to this frame.
+  if (write) cover_verdicts();
   return leaf_value;
 }
 

@@ -71,4 +71,16 @@ bool still_translates(const TlbEntry& entry, const Translation& now) {
          (!entry.writable || now.writable) && (!entry.executable || now.executable);
 }
 
+bool translates_exactly(const TlbEntry& entry, const Translation& now) {
+  if (!now.ok() || now.frame != entry.frame || now.page_size != entry.page_size) return false;
+  if (now.writable != entry.writable || now.user != entry.user) return false;
+  if (now.executable != entry.executable || now.global != entry.global) return false;
+  if (entry.dirty && !now.leaf_dirty) return false;
+  // The entry was cached after A was set at every level (SDM 4.8): with A
+  // cleared since, an uncached access would set it again.
+  for (unsigned slot = static_cast<unsigned>(now.walk.level); slot <= 4; ++slot)
+    if (!now.walk.entry[slot].accessed()) return false;
+  return true;
+}
+
 }  // namespace shadowtlb::mmu

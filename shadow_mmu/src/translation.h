@@ -53,4 +53,12 @@ struct Translation {
 // changes do not count (SDM 4.10.4.3: they need no invalidation).
 [[nodiscard]] bool still_translates(const TlbEntry& entry, const Translation& now);
 
+// The current tables give `entry` exactly as a TLB that is never out of date
+// would hold it: same frame and size, the very same rights (an added one
+// counts too), same G, A in every entry walked, and D in the leaf if the
+// entry is cached dirty. Only A/D *sets* leave this true; a D cleared under a
+// clean entry does too (its first write re-walks anyway). Coherent mode drops
+// every entry for which it turns false.
+[[nodiscard]] bool translates_exactly(const TlbEntry& entry, const Translation& now);
+
 }  // namespace shadowtlb::mmu

@@ -43,6 +43,8 @@ Json hazard_json(const HazardReport& report) {
             {"frame", hex(h.frame.value())},
             {"rip", hex(h.rip.value())},
             {"instruction", report.instruction},
+            {"write_event", h.write_event},
+            {"removed_at", h.removed_at},
             {"entry", tlb_entry_json(h.entry)}};
   if (h.stale_since != 0) {
     j["stale_since"] = {{"event", h.stale_since},

@@ -29,7 +29,7 @@ void HazardLog::on_event(const mmu::Event& event) {
       "{}: vCPU {} va {:#x} -> frame {:#x} at rip {:#x}: {}{}", mmu::hazard_kind_name(event.hazard),
       event.vcpu, event.va.value(), event.pa.value(), event.rip.value(),
       describe_instruction(memory_, code_root_, event.rip),
-      event.cause != 0 ? fmt::format(" (entry stale since event {})", event.cause) : "");
+      event.cause != 0 ? fmt::format(" (follows event {})", event.cause) : "");
   std::fprintf(out_, "shadowtlb: hazard: %s\n", line.c_str());
 }
 

@@ -188,6 +188,11 @@ TlbDump ShadowMmuBackend::dump(std::string mark, unsigned vcpu, std::uint64_t va
   return d;
 }
 
+void ShadowMmuBackend::finalize() {
+  std::lock_guard lock(mutex_);
+  model_.finalize();
+}
+
 std::vector<mmu::Hazard> ShadowMmuBackend::hazards() {
   std::lock_guard lock(mutex_);
   return model_.hazards();

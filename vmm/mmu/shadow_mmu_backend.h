@@ -35,6 +35,9 @@ class ShadowMmuBackend final : public MmuBackend {
   // Inspection, safe from any thread.
   [[nodiscard]] TlbDump dump(std::string mark, unsigned vcpu, std::uint64_t value);
   [[nodiscard]] std::vector<mmu::Hazard> hazards();
+  // End of run: settles the model's open lost-dirty-bit verdicts (every vCPU
+  // has stopped, so no stale entry can be flushed any more).
+  void finalize();
   [[nodiscard]] const MmuStats& stats() const { return stats_; }
 
  private:

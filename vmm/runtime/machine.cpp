@@ -272,6 +272,7 @@ std::string Machine::where_vcpus_are() const {
 
 void Machine::collect_hazards() {
   if (shadow_ == nullptr) return;
+  shadow_->finalize();
   for (std::size_t i = 0; i < static_cast<std::size_t>(MmuOp::count); ++i) {
     auto op = static_cast<MmuOp>(i);
     MmuStats::Totals t = shadow_->stats().totals(op);

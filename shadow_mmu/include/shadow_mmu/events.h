@@ -38,7 +38,8 @@ enum class EventKind {
 
 enum class HazardKind {
   stale_write,            // a write through a stale entry: the current PTE no longer maps va to frame
-  lost_dirty_bit,         // ... and no paging entry anywhere has D set for the frame it dirtied
+  lost_dirty_bit,         // ... and no paging entry had D set for the frame from that write until
+                          // the stale entry left the TLB (see Hazard::removed_at)
   freed_frame_reachable,  // a TLB entry still reaches a frame the guest freed
   pt_page_reachable,      // a TLB entry still reaches a frame that became a page-table page
 };
@@ -72,6 +73,12 @@ struct Hazard {
   EventSeq stale_since = 0;     // the page-table write that made it stale (0: none)
   unsigned stale_by_vcpu = 0;   // ... its vCPU and instruction
   GuestVirtAddr stale_by_rip;
+  // stale_write, lost_dirty_bit: the stale_write event of the write.
+  EventSeq write_event = 0;
+  // lost_dirty_bit: the event that took the stale entry out of the TLB (flush,
+  // shootdown, CR3 load, eviction, fault, enforcement) and so settled the
+  // verdict; 0 when ShadowMmu::finalize() settled it with the entry still cached.
+  EventSeq removed_at = 0;
 };
 
 // Receives every event as it happens, under the model's lock: keep it short.

@@ -137,12 +137,19 @@ class ShadowMmu {
 
   // --- writes observed through the read-only alias ---------------------------
   // A vCPU wrote `data` at alias address readonly_alias_base + pa: performs it
-  // in RAM (the guest-visible outcome is unchanged) and records the stale
-  // write, and the lost-dirty-bit hazard when no paging entry has D set for
-  // the frame. False if no stale entry of that vCPU reaches pa (a VMM bug or a
-  // hostile guest: the write is not performed).
+  // in RAM, byte-exact (the guest-visible outcome is unchanged), and records
+  // the stale write. If no paging entry has D set for the frame, a
+  // lost-dirty-bit verdict opens: it closes as soon as one does (the kernel
+  // may hold D in a register, between ptep_get_and_clear and set_pte_at), and
+  // becomes a hazard if the stale entry leaves the TLB first. False if no
+  // stale entry of that vCPU reaches pa (a VMM bug or a hostile guest: the
+  // write is not performed).
   [[nodiscard]] bool stale_write(unsigned vcpu, GuestPhysAddr pa, std::span<const std::byte> data,
                                  GuestVirtAddr rip);
+  // The end of a run: every lost-dirty-bit verdict still open (its stale
+  // entry still cached, no D bit for the frame since the write) becomes a
+  // hazard with removed_at 0. Call it once the vCPUs have stopped.
+  void finalize();
 
   // --- inspection --------------------------------------------------------------
   [[nodiscard]] std::vector<TlbEntry> entries(unsigned vcpu) const;  // by address

@@ -22,6 +22,9 @@ class LitmusTest : public ::testing::Test {
   RunResult run(mmu::TlbMode mode, std::string cmdline = "litmus.rmw_rounds=200",
                 std::size_t capacity = 0) {
     VmConfig config = test::builtin_config("litmus", 2, std::move(cmdline));
+    // 10,000 RMW rounds take ~20 s on a quiet 2-core host, several times that
+    // under sanitizers with other tests running beside: never cut them short.
+    config.timeout = std::chrono::seconds(540);
     config.mmu.mode = mode;
     config.mmu.capacity = capacity;
     RunResult r = run_vm(config);

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 iterations=${2:-20000}
-bin=build/vmm/shadowtlb
+bin=${SHADOWTLB_BIN:-build/vmm/shadowtlb}
 read_values='
 import json, sys
 values = {v["name"]: v["value"] for v in json.load(sys.stdin)["values"]}

@@ -6,14 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 iterations=${1:-2000}
 shootdowns=${2:-200}
-bin=build/vmm/shadowtlb
+bin=${SHADOWTLB_BIN:-build/vmm/shadowtlb}
 summarize='
 import json, sys
 j = json.load(sys.stdin)
 v = {x["name"]: x["value"] for x in j["values"]}
 s = j["mmu_stats"]
-print(f"{j[\"vcpus\"]:>5}  {v[\"raw_exit_ns\"]:>11}  {v[\"pte_write_ns\"]:>12}  {s[\"pte_write\"][\"mean_ns\"]:>11}"
-      f"  {v[\"shootdown_ns\"]:>12}  {s[\"shootdown\"][\"mean_ns\"]:>11}")
+row = (j["vcpus"], v["raw_exit_ns"], v["pte_write_ns"], s["pte_write"]["mean_ns"],
+       v["shootdown_ns"], s["shootdown"]["mean_ns"])
+print("{:>5}  {:>11}  {:>12}  {:>13}  {:>12}  {:>13}".format(*row))
 '
 echo "                 guest round trip (ns)                   VMM side (ns)"
 echo "vcpus  raw_exit_ns  pte_write_ns  pte_write_vmm  shootdown_ns  shootdown_vmm"

@@ -15,3 +15,6 @@ echo "== shadowtlb run smoke --vcpus 4"
 echo
 echo "== shadowtlb run selftest --vcpus 2"
 "$bin" run selftest --vcpus 2
+echo
+echo "== shadowtlb run litmus --cmdline litmus.case=stale_dirty_write  (a write through a stale TLB entry)"
+"$bin" run litmus --cmdline litmus.case=stale_dirty_write --dump-tlb-at stale_dirty_write.cleared

@@ -45,6 +45,15 @@ enum hc : uint32_t {
   HC_MMU_PAGE_FREED = 0x14,  // (pfn, order): frames returned to the allocator
   HC_MMU_PAGE_REUSED = 0x15, // (pfn, order): frames handed out again
 
+  // --- paravirtual block devices (issue 4): the disk and the swap area ------
+  // Blocks are BLK_BLOCK_SIZE bytes; `gpa` is the guest buffer, nblocks long.
+  // The host owns the backing store (a file, or memory), so a host test can
+  // read what really reached the disk.
+  HC_BLK_INFO = 0x20,   // (dev) -> capacity in blocks; -HC_ENOSYS if dev is absent
+  HC_BLK_READ = 0x21,   // (dev, first block, gpa, nblocks) -> 0
+  HC_BLK_WRITE = 0x22,  // (dev, first block, gpa, nblocks) -> 0
+  HC_BLK_FLUSH = 0x23,  // (dev) -> 0 once every write reached the backing store (fsync)
+
   HC_COUNT
 };
 
@@ -53,7 +62,15 @@ enum hc_error : int64_t {
   HC_ENOSYS = 38,  // unknown call, or not supported by this VMM configuration
   HC_EINVAL = 22,  // bad argument (address outside RAM, bad vCPU id, ...)
   HC_EBUSY = 16,   // e.g. HC_START_CPU on a vCPU already started
+  HC_EIO = 5,      // the host's backing store failed (a block device's file)
 };
+
+// Block devices (HC_BLK_*).
+enum blk_dev : uint64_t {
+  BLK_DEV_DISK = 0,  // the file system's disk: --disk PATH, or memory
+  BLK_DEV_SWAP = 1,  // the swap area for anonymous pages (always memory)
+};
+inline constexpr uint64_t BLK_BLOCK_SIZE = 4096;
 
 // HC_MMU_FLUSH_LOCAL's npages value meaning "everything non-global".
 inline constexpr uint64_t FLUSH_ALL = ~0ull;

@@ -6,6 +6,7 @@ add_library(shadowtlb_frontend STATIC
   ${CMAKE_CURRENT_LIST_DIR}/builder/size.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/manifest.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/mmu_settings.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/builder/disk_settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/image_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/images/builtin_images.cpp

@@ -13,6 +13,7 @@
 #include "guest/arch/x86/asm_defs.h"
 #include "guest/include/types.h"
 #include "guest/kernel/percpu.h"
+#include "guest/kernel/signal.h"
 
 struct mm_struct;
 
@@ -43,6 +44,8 @@ struct task_struct {
   mm_struct* active_mm;   // the address space loaded while it runs
   int (*threadfn)(void*);
   void* data;
+  kernel_siginfo pending_signal;  // the last fault signal (kernel/signal.h)
+  u64 nr_signals;
   char comm[TASK_COMM_LEN];
 };
 static_assert(offsetof(task_struct, thread.sp) == TASK_THREAD_SP);

@@ -15,14 +15,17 @@ bool addr_in_mm_half(mm_struct* mm, unsigned long addr) {
 
 pteval_t table_flags(mm_struct* mm) { return mm == &init_mm ? _KERNPG_TABLE : _PAGE_TABLE; }
 
-// Finds the pmd entry for addr without allocating; null if an upper level is missing.
-pmd_t* find_pmd(mm_struct* mm, unsigned long addr) {
+}  // namespace
+
+pmd_t* mm_find_pmd(mm_struct* mm, unsigned long addr) {
   pgd_t ge = pgdp_get(pgd_offset(mm, addr));
   if (!pgd_present(ge)) return nullptr;
   pud_t ue = pudp_get(pgd_pgtable(ge, addr) + pud_index(addr));
   if (!pud_present(ue) || pud_leaf(ue)) return nullptr;
   return pud_pgtable(ue, addr) + pmd_index(addr);
 }
+
+namespace {
 
 // Records that tables for [addr, addr+size) may exist (caller holds the lock).
 void note_user_range(mm_struct* mm, unsigned long addr, u64 size) {
@@ -93,6 +96,30 @@ static int alloc_to_pmd(mm_struct* mm, unsigned long addr, pmd_t** out) {
   return 0;
 }
 
+pmd_t* mm_alloc_pmd(mm_struct* mm, unsigned long addr) {
+  spin_guard guard(&mm->page_table_lock);
+  pmd_t* pmd;
+  return alloc_to_pmd(mm, addr, &pmd) ? nullptr : pmd;
+}
+
+pmd_t pte_alloc(mm_struct* mm, pmd_t* pmd) {
+  spin_guard guard(&mm->page_table_lock);
+  pmd_t e = pmdp_get(pmd);
+  if (pmd_leaf(e)) return __pmd(0);
+  if (pmd_none(e)) {
+    phys_addr_t table = pgtable_alloc(mm);
+    if (!table.val) return __pmd(0);
+    e = mk_pmd_table(table, table_flags(mm));
+    set_pmd(pmd, e);
+  }
+  return e;
+}
+
+void mm_note_user_range(mm_struct* mm, unsigned long addr, u64 size) {
+  spin_guard guard(&mm->page_table_lock);
+  note_user_range(mm, addr, size);
+}
+
 int map_page(mm_struct* mm, unsigned long addr, phys_addr_t pa, pgprot_t prot) {
   if (!is_aligned(addr, PAGE_SIZE) || !is_aligned(pa.val, PAGE_SIZE) || !addr_in_mm_half(mm, addr))
     return -EINVAL;
@@ -158,7 +185,7 @@ int map_range(mm_struct* mm, unsigned long addr, phys_addr_t pa, u64 size, pgpro
 int unmap_page(mm_struct* mm, unsigned long addr) {
   addr &= PAGE_MASK;
   spin_guard guard(&mm->page_table_lock);
-  pmd_t* pmd = find_pmd(mm, addr);
+  pmd_t* pmd = mm_find_pmd(mm, addr);
   if (!pmd) return -ENOENT;
   pmd_t pe = pmdp_get(pmd);
   if (!pmd_present(pe) || pmd_leaf(pe)) return -ENOENT;
@@ -173,7 +200,7 @@ int unmap_page(mm_struct* mm, unsigned long addr) {
 int unmap_huge_pmd(mm_struct* mm, unsigned long addr) {
   addr &= PMD_MASK;
   spin_guard guard(&mm->page_table_lock);
-  pmd_t* pmd = find_pmd(mm, addr);
+  pmd_t* pmd = mm_find_pmd(mm, addr);
   if (!pmd || !pmd_leaf(pmdp_get(pmd))) return -ENOENT;
   pmdp_huge_get_and_clear(mm, addr, pmd);
   flush_after_unmap(mm, addr, PMD_SIZE);

@@ -47,6 +47,19 @@ struct pt_walk {
 // 0 with *w filled, or -ENOENT (w->level == PG_LEVEL_NONE).
 int walk_page_table(mm_struct* mm, unsigned long addr, pt_walk* w);
 
+// For VMA-based code (faults, mremap): the pmd entry for addr, allocating the
+// pud and pmd tables on the way; null when out of memory or a 1 GiB page is in
+// the way. Takes mm->page_table_lock.
+pmd_t* mm_alloc_pmd(mm_struct* mm, unsigned long addr);
+// The same without allocating: null if an upper level is missing.
+pmd_t* mm_find_pmd(mm_struct* mm, unsigned long addr);
+// Makes *pmd point at a PTE table, allocating one if it is empty. Returns the
+// entry's value, or __pmd(0) when out of memory or *pmd is a huge page (the
+// caller re-reads it). Takes mm->page_table_lock.
+pmd_t pte_alloc(mm_struct* mm, pmd_t* pmd);
+// Tables may exist for [addr, addr + size) from now on: teardown visits it.
+void mm_note_user_range(mm_struct* mm, unsigned long addr, u64 size);
+
 // Frees every table of the lower (user) half, visiting only the range that
 // map_*() ever covered (mm->pt_start/pt_end). The mm must not be loaded on
 // any CPU. Mapped frames are not freed: their owner does.

@@ -3,6 +3,7 @@
 
 #include "guest/kernel/panic.h"
 #include "guest/mm/memory.h"
+#include "guest/mm/mmap.h"
 #include "guest/mm/slab.h"
 
 constinit mm_struct init_mm{};
@@ -22,6 +23,7 @@ mm_struct* mm_alloc() {
 void mmput(mm_struct* mm) {
   BUG_ON(mm == &init_mm);
   if (!atomic_dec_and_test(&mm->mm_users)) return;
+  exit_mmap(mm);
   free_user_page_tables(mm);
   pgd_free(mm, mm->pgd);
   kfree(mm);

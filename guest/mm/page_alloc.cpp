@@ -138,6 +138,7 @@ page* alloc_pages_report_zero(gfp_t, unsigned order, bool* is_zero) {
   p->private_ = 0;
   p->mapping = nullptr;
   p->index = 0;
+  atomic_set(&p->_mapcount, 0);
   atomic_set(&p->_refcount, 1);
   if (!b.fresh) hc_mmu_page_reused(page_to_pfn(p), order);
   *is_zero = b.fresh;

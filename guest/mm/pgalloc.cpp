@@ -43,9 +43,8 @@ bool pgtable_cache_push(phys_addr_t table) {
   return true;
 }
 
-}  // namespace
-
-phys_addr_t pgtable_alloc(mm_struct* mm) {
+// A zero table page, cheapest source first (see pgalloc.h).
+phys_addr_t pgtable_alloc_page(mm_struct* mm) {
   if (mm == &init_mm) {
     page* p = alloc_page(__GFP_ZERO);
     return p ? page_to_phys(p) : phys_addr_t(0);
@@ -57,6 +56,15 @@ phys_addr_t pgtable_alloc(mm_struct* mm) {
   if (!p) return phys_addr_t(0);
   if (!is_zero) pt_view_clear_page(page_to_phys(p));
   return page_to_phys(p);
+}
+
+}  // namespace
+
+phys_addr_t pgtable_alloc(mm_struct* mm) {
+  phys_addr_t table = pgtable_alloc_page(mm);
+  // A new table's split PTE lock starts unlocked (guest/mm/pgtable_lock.h).
+  if (table.val) pfn_to_page(PHYS_PFN(table))->ptl = spinlock_t{};
+  return table;
 }
 
 void pgtable_free(phys_addr_t table) { __free_page(pfn_to_page(PHYS_PFN(table))); }

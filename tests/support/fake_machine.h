@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "vmm/devices/block_devices.h"
 #include "vmm/exits/machine_services.h"
 
 namespace shadowtlb::testing {
@@ -16,6 +17,7 @@ class FakeMachine final : public vmm::MachineServices {
   vmm::GuestMemory& memory() override { return memory_; }
   vmm::SerialConsole& console() override { return console_; }
   unsigned vcpu_count() const override { return vcpus_; }
+  vmm::BlockDevice* block_device(abi::blk_dev dev) override { return block_devices.get(dev); }
   std::int64_t start_vcpu(unsigned id) override {
     started.push_back(id);
     return 0;
@@ -42,6 +44,7 @@ class FakeMachine final : public vmm::MachineServices {
     std::string name;
     std::uint64_t value;
   };
+  vmm::BlockDevices block_devices;  // none unless a test sets them
   std::vector<unsigned> started;
   std::vector<std::pair<mmu::VcpuMask, unsigned>> synchronized;
   std::vector<vmm::GuestReport> reports;

@@ -8,6 +8,7 @@ shadowtlb_add_test(elf_image_test
 shadowtlb_add_test(builder_test
   SOURCES ${_fe}/builder/size_test.cpp ${_fe}/builder/manifest_test.cpp
           ${_fe}/builder/image_source_test.cpp
+          ${_fe}/builder/disk_settings_test.cpp
   LIBS shadowtlb_frontend)
 shadowtlb_add_test(builtin_images_test
   SOURCES ${_fe}/images/builtin_images_test.cpp
@@ -15,6 +16,7 @@ shadowtlb_add_test(builtin_images_test
 shadowtlb_add_test(cli_unit_test
   SOURCES ${_fe}/cli/json_summary_test.cpp ${_fe}/cli/human_summary_test.cpp
           ${_fe}/cli/error_exit_test.cpp
+          ${_fe}/cli/disks_summary_test.cpp
   LIBS shadowtlb_frontend)
 # Runs the built binary ($SHADOWTLB_BIN), so it must be built first.
 shadowtlb_add_test(cli_test

@@ -8,6 +8,7 @@
 
 #include "abi/boot_info.h"
 #include "abi/memory_layout.h"
+#include "vmm/builder/disk_settings.h"
 #include "vmm/builder/mmu_settings.h"
 #include "vmm/builder/size.h"
 #include "vmm/errors.h"
@@ -78,6 +79,12 @@ void apply_manifest(const proto::ImageManifest& manifest, std::string_view origi
     config.mmu.evict = parse_evict_policy(manifest.tlb_evict(), fmt::format("{}: tlb_evict", origin));
   if (!manifest.enforce().empty())
     config.mmu.enforce = parse_enforce_policy(manifest.enforce(), fmt::format("{}: enforce", origin));
+  if (!manifest.disk_size().empty())
+    config.disks.disk_bytes =
+        checked_disk_size(manifest.disk_size(), fmt::format("{}: disk_size", origin));
+  if (!manifest.swap_size().empty())
+    config.disks.swap_bytes =
+        checked_swap_size(manifest.swap_size(), fmt::format("{}: swap_size", origin));
 }
 
 void apply_cli_overrides(const CliOverrides& overrides, VmConfig& config) {
@@ -96,6 +103,11 @@ void apply_cli_overrides(const CliOverrides& overrides, VmConfig& config) {
       throw ConfigError("--dump-tlb-at: a mark name is 1 to 127 characters");
     config.mmu.dump_tlb_at.push_back(mark);
   }
+  if (overrides.disk) config.disks.path = checked_disk_path(*overrides.disk, "--disk");
+  if (overrides.disk_size)
+    config.disks.disk_bytes = checked_disk_size(*overrides.disk_size, "--disk-size");
+  if (overrides.swap_size)
+    config.disks.swap_bytes = checked_swap_size(*overrides.swap_size, "--swap-size");
 }
 
 }  // namespace shadowtlb::vmm

@@ -27,6 +27,10 @@ struct CliOverrides {
   std::optional<std::string> tlb_evict;
   std::optional<std::string> enforce;
   std::vector<std::string> dump_tlb_at;  // appended to, never replaced
+  // The block devices (vmm/builder/disk_settings.h).
+  std::optional<std::string> disk;
+  std::optional<std::string> disk_size;
+  std::optional<std::string> swap_size;
 };
 
 // Applies every field the manifest sets (proto3: zero or empty means unset).

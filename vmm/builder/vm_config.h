@@ -22,6 +22,13 @@ struct MmuOptions {
   std::vector<std::string> dump_tlb_at;  // marks at which to print every vCPU's TLB
 };
 
+// The paravirtual block devices (HC_BLK_*, docs/abi.md).
+struct DiskOptions {
+  std::string path;                         // --disk: a host file; empty: the disk lives in memory
+  std::uint64_t disk_bytes = 16ull << 20;   // a memory disk's size, or a new (or empty) file's
+  std::uint64_t swap_bytes = 16ull << 20;   // the swap area, always in memory; 0: no swap device
+};
+
 struct VmConfig {
   std::string image_name;             // shown in messages and the JSON summary
   std::vector<std::byte> image;       // the ELF64 x86-64 file's bytes
@@ -33,6 +40,7 @@ struct VmConfig {
   bool echo_console = true;           // echo the guest serial console on the host
   bool console_to_stderr = false;     // echo on stderr (keeps stdout for --json)
   MmuOptions mmu;
+  DiskOptions disks;
 };
 
 }  // namespace shadowtlb::vmm

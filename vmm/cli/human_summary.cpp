@@ -24,7 +24,7 @@ TestCounts count_tests(const RunResult& result) {
   return counts;
 }
 
-std::string plural(unsigned n, const char* one, const char* many) {
+std::string plural(std::uint64_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
@@ -60,6 +60,19 @@ std::string summary_line(const VmConfig& config, const RunResult& result) {
                                          "hazards"));
   return fmt::format("shadowtlb: {}: {} ({}) in {} ms\n", config.image_name,
                      outcome_name(result.outcome), detail, std::llround(result.wall_ms));
+}
+
+std::string disks_line(const RunResult& result) {
+  std::string devices;
+  for (const BlockDeviceReport& d : result.disks) {
+    const BlockStats& s = d.stats;
+    if (s.read_calls + s.write_calls + s.flush_calls == 0) continue;
+    devices += fmt::format("{}{}{}: {} read, {} written, {}", devices.empty() ? "" : "; ", d.name,
+                           d.path.empty() ? "" : " " + d.path,
+                           plural(s.blocks_read, "block", "blocks"), s.blocks_written,
+                           plural(s.flush_calls, "flush", "flushes"));
+  }
+  return devices.empty() ? "" : fmt::format("shadowtlb: {}\n", devices);
 }
 
 std::string failure_details(const RunResult& result) {

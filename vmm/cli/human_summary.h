@@ -11,6 +11,11 @@ namespace shadowtlb::vmm::cli {
 // "shadowtlb: smoke: ok (4 vCPUs, 12 guest tests passed) in 310 ms", newline-terminated.
 [[nodiscard]] std::string summary_line(const VmConfig& config, const RunResult& result);
 
+// "shadowtlb: disk /tmp/d.img: 12 blocks read, 3 written, 1 flush; swap: ...",
+// newline-terminated, naming only devices the guest used; empty when no
+// device saw any I/O.
+[[nodiscard]] std::string disks_line(const RunResult& result);
+
 // For a run that did not end ok: each failed guest test, the error line
 // ("shadowtlb: error: <message>"), and the failing vCPU's registers and
 // instruction. Empty for a successful run.

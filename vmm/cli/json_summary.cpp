@@ -51,6 +51,18 @@ Json failure_json(const VcpuFailure& failure) {
           {"instruction", failure.instruction}};
 }
 
+// Device name -> backing file (null in memory), capacity and blocks moved.
+Json disks_json(const std::vector<BlockDeviceReport>& disks) {
+  Json out = Json::object();
+  for (const BlockDeviceReport& d : disks)
+    out[d.name] = {{"path", d.path.empty() ? Json(nullptr) : Json(d.path)},
+                   {"blocks", d.blocks},
+                   {"reads", d.stats.blocks_read},
+                   {"writes", d.stats.blocks_written},
+                   {"flushes", d.stats.flush_calls}};
+  return out;
+}
+
 }  // namespace
 
 Json run_summary_json(const VmConfig& config, const RunResult& result) {
@@ -94,6 +106,7 @@ Json run_summary_json(const VmConfig& config, const RunResult& result) {
     for (const TlbDump& d : result.tlb_dumps) dumps.push_back(tlb_dump_json(d));
     summary["tlb_dumps"] = std::move(dumps);
   }
+  summary["disks"] = disks_json(result.disks);
   if (result.failure) summary["failure"] = failure_json(*result.failure);
   return summary;
 }

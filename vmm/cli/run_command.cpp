@@ -61,6 +61,14 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
                   "Print every vCPU's TLB when the guest reaches this mark (repeatable)")
       ->take_all()
       ->allow_extra_args(false);
+  run->add_option("--disk", options.overrides.disk,
+                  "Host file backing the guest's disk; created (or, if empty, sized) with "
+                  "--disk-size, else used at its size (default: a disk in memory)");
+  run->add_option("--disk-size", options.overrides.disk_size,
+                  "Size of a memory disk or of a new --disk file, whole 4 KiB blocks up to 4G "
+                  "(default 16M)");
+  run->add_option("--swap-size", options.overrides.swap_size,
+                  "Size of the swap device (in memory), up to 4G; 0 for none (default 16M)");
   run->add_flag("--json", options.json,
                 "Print one JSON summary on stdout; the guest console goes to stderr");
   run->add_flag("--quiet", options.quiet,
@@ -91,7 +99,10 @@ int run_command(const RunOptions& options) {
     std::fputs(dump_summary(run_summary_json(config, result)).c_str(), stdout);
     std::fputs(failure_details(result).c_str(), stderr);
   } else {
-    if (code != kExitOk || !options.quiet) std::fputs(summary_line(config, result).c_str(), stderr);
+    if (code != kExitOk || !options.quiet) {
+      std::fputs(summary_line(config, result).c_str(), stderr);
+      std::fputs(disks_line(result).c_str(), stderr);
+    }
     std::fputs(failure_details(result).c_str(), stderr);
   }
   std::fflush(stdout);

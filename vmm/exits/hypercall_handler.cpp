@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
+#include <span>
 #include <thread>
 
 #include "abi/guest_report.h"
@@ -21,6 +23,28 @@ std::uint64_t arg(ExitContext& ctx, unsigned i) {
   const kvm_regs& r = ctx.regs();
   const std::uint64_t args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
   return args[i];
+}
+
+// The guest buffer of a block transfer, nblocks long. RAM only: a device
+// must never write the VMM-private region, whatever address the guest gives.
+std::optional<std::span<std::byte>> ram_buffer(const GuestMemory& memory, GuestPhysAddr pa,
+                                               std::uint64_t nblocks) {
+  const std::uint64_t ram = memory.ram_size();
+  // Also keeps nblocks * BLK_BLOCK_SIZE from wrapping.
+  if (nblocks > ram / abi::BLK_BLOCK_SIZE) return std::nullopt;
+  const std::uint64_t len = nblocks * abi::BLK_BLOCK_SIZE;
+  if (pa.value() > ram || len > ram - pa.value()) return std::nullopt;
+  if (len == 0) return std::span<std::byte>{};
+  return memory.host_span(pa, len);
+}
+
+std::int64_t block_result(BlockStatus status) {
+  switch (status) {
+    case BlockStatus::ok: return abi::HC_OK;
+    case BlockStatus::out_of_range: return -abi::HC_EINVAL;
+    case BlockStatus::io_error: return -abi::HC_EIO;
+  }
+  return -abi::HC_EIO;
 }
 
 }  // namespace
@@ -48,6 +72,12 @@ VcpuStep HypercallHandler::handle(ExitContext& ctx, std::uint32_t nr) {
       return VcpuStep::resume;
     case abi::HC_MARK:
       ctx.set_result(mark(ctx, GuestPhysAddr(arg(ctx, 0)), arg(ctx, 1)));
+      return VcpuStep::resume;
+    case abi::HC_BLK_INFO:
+    case abi::HC_BLK_READ:
+    case abi::HC_BLK_WRITE:
+    case abi::HC_BLK_FLUSH:
+      ctx.set_result(block_call(ctx, nr));
       return VcpuStep::resume;
     default:
       ctx.set_result(mmu_call(ctx, nr));
@@ -124,6 +154,34 @@ std::int64_t HypercallHandler::mmu_call(ExitContext& ctx, std::uint32_t nr) {
     default:
       return -abi::HC_ENOSYS;
   }
+}
+
+// An unknown device number is a bad argument; a known one this machine lacks
+// (--swap-size 0) is "not supported by this configuration".
+std::int64_t HypercallHandler::block_call(ExitContext& ctx, std::uint32_t nr) {
+  const std::uint64_t dev = arg(ctx, 0);
+  if (dev != abi::BLK_DEV_DISK && dev != abi::BLK_DEV_SWAP) return -abi::HC_EINVAL;
+  BlockDevice* device = machine_.block_device(static_cast<abi::blk_dev>(dev));
+  if (device == nullptr) return -abi::HC_ENOSYS;
+  switch (nr) {
+    case abi::HC_BLK_INFO:
+      return static_cast<std::int64_t>(device->capacity());
+    case abi::HC_BLK_FLUSH:
+      return block_result(device->flush());
+    default:
+      return block_transfer(*device, nr, arg(ctx, 1), GuestPhysAddr(arg(ctx, 2)), arg(ctx, 3));
+  }
+}
+
+// The device copies straight between its store and guest RAM, like DMA: the
+// guest's page tables and the TLB model play no part.
+std::int64_t HypercallHandler::block_transfer(BlockDevice& device, std::uint32_t nr,
+                                              std::uint64_t block, GuestPhysAddr buffer,
+                                              std::uint64_t nblocks) {
+  std::optional<std::span<std::byte>> bytes = ram_buffer(machine_.memory(), buffer, nblocks);
+  if (!bytes) return -abi::HC_EINVAL;
+  if (nr == abi::HC_BLK_READ) return block_result(device.read(block, *bytes));
+  return block_result(device.write(block, *bytes));
 }
 
 }  // namespace shadowtlb::vmm

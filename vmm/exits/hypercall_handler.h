@@ -23,6 +23,9 @@ class HypercallHandler {
   std::int64_t mark(ExitContext& ctx, GuestPhysAddr name_pa, std::uint64_t value);
   std::int64_t shootdown(ExitContext& ctx, GuestPhysAddr request_pa);
   std::int64_t mmu_call(ExitContext& ctx, std::uint32_t nr);
+  std::int64_t block_call(ExitContext& ctx, std::uint32_t nr);
+  std::int64_t block_transfer(BlockDevice& device, std::uint32_t nr, std::uint64_t block,
+                              GuestPhysAddr buffer, std::uint64_t nblocks);
 
   MachineServices& machine_;
   MmuBackend& mmu_;

@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "abi/hypercall.h"
 #include "shadow_mmu/shadow_mmu.h"
+#include "vmm/devices/block_device.h"
 #include "vmm/exits/serial_console.h"
 #include "vmm/memory/guest_memory.h"
 #include "vmm/runtime/run_result.h"
@@ -20,6 +22,8 @@ class MachineServices {
   [[nodiscard]] virtual GuestMemory& memory() = 0;
   [[nodiscard]] virtual SerialConsole& console() = 0;
   [[nodiscard]] virtual unsigned vcpu_count() const = 0;
+  // The block device HC_BLK_* names, or null when this machine has none.
+  [[nodiscard]] virtual BlockDevice* block_device(abi::blk_dev dev) = 0;
 
   // HC_START_CPU: returns 0 or a negated abi::hc_error.
   [[nodiscard]] virtual std::int64_t start_vcpu(unsigned id) = 0;

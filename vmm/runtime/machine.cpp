@@ -16,6 +16,7 @@
 #include "abi/hypercall.h"
 #include "abi/memory_layout.h"
 #include "vmm/boot/elf_image.h"
+#include "vmm/devices/block_devices.h"
 #include "vmm/errors.h"
 #include "vmm/exits/passthrough_mmu.h"
 #include "vmm/mmu/hazard_log.h"
@@ -39,13 +40,14 @@ using Clock = std::chrono::steady_clock;
 
 class Machine final : public MachineServices, public VcpuHost {
  public:
-  Machine(const VmConfig& config, const ElfImage& image);
+  Machine(const VmConfig& config, const ElfImage& image, BlockDevices& disks);
   RunResult run();
 
   // MachineServices
   GuestMemory& memory() override { return memory_; }
   SerialConsole& console() override { return console_; }
   unsigned vcpu_count() const override { return config_.vcpus; }
+  BlockDevice* block_device(abi::blk_dev dev) override { return disks_.get(dev); }
   std::int64_t start_vcpu(unsigned id) override;
   void add_report(GuestReport report) override;
   void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) override;
@@ -64,8 +66,10 @@ class Machine final : public MachineServices, public VcpuHost {
   void settle_outcome();
   std::unique_ptr<MmuBackend> make_mmu_backend();
   void collect_hazards();
+  void record_mark(unsigned vcpu, std::string_view name, std::uint64_t value);
 
   const VmConfig& config_;
+  BlockDevices& disks_;  // opened by run_vm before KVM, so a bad --disk needs no /dev/kvm
   Kvm kvm_;
   VmFd vm_;
   std::vector<kvm_cpuid_entry2> cpuid_;
@@ -104,8 +108,9 @@ bool has_nx(std::span<const kvm_cpuid_entry2> cpuid) {
   return false;
 }
 
-Machine::Machine(const VmConfig& config, const ElfImage& image)
+Machine::Machine(const VmConfig& config, const ElfImage& image, BlockDevices& disks)
     : config_(config),
+      disks_(disks),
       kvm_(Kvm::open()),
       vm_(kvm_),
       cpuid_(kvm_.supported_cpuid()),
@@ -150,6 +155,7 @@ RunResult Machine::run() {
   }
   stop_all_vcpus();
   collect_hazards();
+  result_.disks = disks_.reports();
   // Only now, with every vCPU out of KVM_RUN, is each one's RIP known.
   if (result_.outcome == Outcome::timeout)
     result_.message = fmt::format("the guest did not finish within {} s; {}",
@@ -202,7 +208,13 @@ std::unique_ptr<MmuBackend> Machine::make_mmu_backend() {
 
 // Marks become scheduling points and trace events in later issues; today
 // they can ask for every vCPU's TLB (--dump-tlb-at).
+void Machine::record_mark(unsigned vcpu, std::string_view name, std::uint64_t value) {
+  std::lock_guard lock(mutex_);
+  if (result_.marks.size() < kMaxMarks) result_.marks.push_back({vcpu, std::string(name), value});
+}
+
 void Machine::add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) {
+  record_mark(vcpu, name, value);
   if (shadow_ == nullptr) return;
   const auto& wanted = config_.mmu.dump_tlb_at;
   if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) return;
@@ -311,7 +323,8 @@ RunResult run_vm(const VmConfig& config) {
                                   config.cmdline.size(), abi::CMDLINE_MAX - 1));
   ElfImage image = parse_elf_image(config.image);
   check_image_placement(image, config.mem_bytes);
-  Machine machine(config, image);
+  BlockDevices disks = BlockDevices::open(config.disks);
+  Machine machine(config, image, disks);
   return machine.run();
 }
 

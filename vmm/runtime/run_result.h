@@ -9,6 +9,7 @@
 
 #include "abi/guest_report.h"
 #include "shadow_mmu/events.h"
+#include "vmm/devices/block_stats.h"
 
 namespace shadowtlb::vmm {
 
@@ -50,6 +51,16 @@ struct HazardReport {
   std::string stale_by_instruction;  // at hazard.stale_by_rip (the page-table write)
 };
 
+// Marks kept in a RunResult: a run that sends more keeps the first ones.
+inline constexpr std::size_t kMaxMarks = 1'000'000;
+
+// A mark (HC_MARK) the guest sent, in the order the VMM received them.
+struct MarkRecord {
+  unsigned vcpu = 0;
+  std::string name;
+  std::uint64_t value = 0;
+};
+
 // Every vCPU's TLB when the guest reached a mark named in --dump-tlb-at.
 struct TlbDump {
   std::string mark;
@@ -67,6 +78,14 @@ struct MmuOpStats {
   std::uint64_t max_ns = 0;
 };
 
+// A block device of the run: its backing store and what the guest did with it.
+struct BlockDeviceReport {
+  std::string name;          // "disk" or "swap"
+  std::string path;          // the host file; empty for a device in memory
+  std::uint64_t blocks = 0;  // capacity
+  BlockStats stats;
+};
+
 struct RunResult {
   Outcome outcome = Outcome::vm_error;
   std::int64_t guest_status = -1;     // the HC_EXIT status, -1 if the guest never exited
@@ -75,7 +94,9 @@ struct RunResult {
   std::vector<GuestReport> reports;   // in arrival order
   std::vector<HazardReport> hazards;  // in detection order
   std::vector<TlbDump> tlb_dumps;
+  std::vector<MarkRecord> marks;      // the first kMaxMarks, in arrival order
   std::vector<MmuOpStats> mmu_stats;  // with the model on; kinds that occurred
+  std::vector<BlockDeviceReport> disks;  // each device present, in abi::blk_dev order
   unsigned vcpus_started = 0;
   double wall_ms = 0;
 };

@@ -8,7 +8,10 @@
 #include "guest/arch/x86/ptrace.h"
 #include "guest/arch/x86/traps.h"
 #include "guest/kernel/percpu.h"
+#include "guest/kernel/sched.h"
+#include "guest/kernel/signal.h"
 #include "guest/kernel/printk.h"
+#include "guest/mm/handle_mm_fault.h"
 #include "guest/mm/memory.h"
 
 namespace {
@@ -22,7 +25,13 @@ struct spurious_streak {
   unsigned count;
 };
 
+// handle_mm_fault() resolving the same access this many times in a row
+// without the access going through means it never will: a bug, not a fault
+// to retry forever.
+constexpr unsigned MAX_RESOLVED_REPEATS = 8;
+
 DEFINE_PER_CPU(pf_stats, pf_counters);
+DEFINE_PER_CPU(spurious_streak, last_resolved);
 DEFINE_PER_CPU(spurious_streak, last_spurious);
 
 // A spurious fault is retried; the streak keeps a VMM that answers FAULT
@@ -42,6 +51,27 @@ bool retry_spurious(pt_regs* regs, unsigned long address) {
   }
   this_cpu(pf_counters).spurious++;
   return true;
+}
+
+// A fault on a user address of the task's mm: the VMAs decide (Linux's
+// do_user_addr_fault()). True if resolved; otherwise the task has its signal.
+bool user_addr_fault(pt_regs* regs, unsigned long address) {
+  mm_struct* mm = current->mm;
+  if (address >= TASK_SIZE || !mm) return false;
+  bool write = regs->error_code & X86_PF_WRITE;
+  vm_fault_t r = handle_user_fault(mm, address, write ? FAULT_FLAG_WRITE : 0u);
+  if (r == VM_FAULT_OK) {
+    spurious_streak& s = this_cpu(last_resolved);
+    if (s.address != address || s.ip != regs->ip) s = {address, regs->ip, 0};
+    if (++s.count < MAX_RESOLVED_REPEATS) return true;
+    printk("vCPU %u: #PF at %lx (rip %lx) resolved %u times in a row: giving up\n", smp_processor_id(),
+           address, regs->ip, s.count);
+    s = {};
+    r = VM_FAULT_SIGSEGV;
+  }
+  if (r & VM_FAULT_SIGBUS) force_sig_fault(SIGBUS, BUS_ADRERR, address);
+  else force_sig_fault(SIGSEGV, (regs->error_code & X86_PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR, address);
+  return false;
 }
 
 }  // namespace
@@ -72,6 +102,7 @@ void do_page_fault(pt_regs* regs) {
   }
   stats.guest_faults++;
   if (retry_spurious(regs, cr2)) return;
+  if (user_addr_fault(regs, cr2)) return;
   if (fixup_exception(regs, cr2)) return;
   die(regs, cr2);
 }

@@ -45,6 +45,16 @@ inline s64 hypercall(abi::hc nr, u64 a0, u64 a1, u64 a2) {
                : "memory");
   return static_cast<s64>(rax);
 }
+// r10 has no constraint letter: a register variable pins the fourth argument.
+inline s64 hypercall(abi::hc nr, u64 a0, u64 a1, u64 a2, u64 a3) {
+  u64 rax = nr;
+  register u64 r10 asm("r10") = a3;
+  asm volatile("outl %%eax, %[port]"
+               : "+a"(rax)
+               : [port] "i"(abi::HC_PORT), "D"(a0), "S"(a1), "d"(a2), "r"(r10)
+               : "memory");
+  return static_cast<s64>(rax);
+}
 
 inline s64 hc_exit(s64 status) { return hypercall(abi::HC_EXIT, static_cast<u64>(status)); }
 inline s64 hc_start_cpu(unsigned cpu) { return hypercall(abi::HC_START_CPU, cpu); }
@@ -68,6 +78,17 @@ inline s64 hc_mmu_page_freed(u64 pfn, unsigned order) { return hypercall(abi::HC
 inline s64 hc_mmu_page_reused(u64 pfn, unsigned order) {
   return hypercall(abi::HC_MMU_PAGE_REUSED, pfn, order);
 }
+
+// Block devices: buf is the guest-physical address of nblocks * BLK_BLOCK_SIZE
+// contiguous bytes. Results are negated abi::hc_error values, not errno.
+inline s64 hc_blk_info(abi::blk_dev dev) { return hypercall(abi::HC_BLK_INFO, dev); }
+inline s64 hc_blk_read(abi::blk_dev dev, u64 block, phys_addr_t buf, u64 nblocks) {
+  return hypercall(abi::HC_BLK_READ, dev, block, buf.val, nblocks);
+}
+inline s64 hc_blk_write(abi::blk_dev dev, u64 block, phys_addr_t buf, u64 nblocks) {
+  return hypercall(abi::HC_BLK_WRITE, dev, block, buf.val, nblocks);
+}
+inline s64 hc_blk_flush(abi::blk_dev dev) { return hypercall(abi::HC_BLK_FLUSH, dev); }
 
 // A bare port write the VMM acknowledges and ignores: the raw KVM exit cost.
 inline void raw_exit() {

@@ -5,8 +5,10 @@
 #include "guest/arch/x86/page.h"
 #include "guest/arch/x86/processor.h"
 #include "guest/kernel/percpu.h"
+#include "guest/kernel/report.h"
 #include "guest/kernel/smp.h"
 #include "guest/mm/mm_types.h"
+#include "guest/mm/vma.h"
 
 namespace {
 
@@ -49,11 +51,22 @@ s64 flush_tlb_others(const cpumask_t* mask, unsigned long start, u64 npages) {
 void flush_tlb_mm_range(mm_struct* mm, unsigned long start, unsigned long end) {
   u64 npages = (end - start + PAGE_SIZE - 1) / PAGE_SIZE;
   if (npages > FLUSH_CEILING) npages = abi::FLUSH_ALL;
+  bool user = mm != &init_mm;
+  if (user) mark("flush_tlb", start);
   if (cpumask_test_cpu(smp_processor_id(), mm_cpumask(mm))) {
     if (npages == abi::FLUSH_ALL) flush_tlb_local();
     else flush_tlb_local_range(start, npages);
   }
   flush_tlb_others(mm_cpumask(mm), start, npages);
+  if (user) mark("flush_tlb.done", start);
+}
+
+void flush_tlb_range(vm_area_struct* vma, unsigned long start, unsigned long end) {
+  flush_tlb_mm_range(vma->vm_mm, start, end);
+}
+
+void flush_tlb_page(vm_area_struct* vma, unsigned long addr) {
+  flush_tlb_mm_range(vma->vm_mm, addr, addr + PAGE_SIZE);
 }
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long end) {

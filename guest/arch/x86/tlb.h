@@ -11,6 +11,7 @@
 #include "guest/include/types.h"
 
 struct mm_struct;
+struct vm_area_struct;
 
 // This CPU: every non-global entry, one page, or npages pages from start.
 void flush_tlb_local();
@@ -21,6 +22,11 @@ void flush_tlb_local_range(unsigned long start, u64 npages);
 // abi::FLUSH_ALL. Returns the VMM's answer (0, or a negated hc_error).
 s64 flush_tlb_others(const cpumask_t* mask, unsigned long start, u64 npages);
 
-// Every CPU that has mm loaded (local included) / every online CPU.
+// Every CPU that has mm loaded (local included) / every online CPU. A user
+// mm's flushes are marked ("flush_tlb", then "flush_tlb.done", value start)
+// so a schedule can stop a CPU between issuing a flush and its completion.
 void flush_tlb_mm_range(mm_struct* mm, unsigned long start, unsigned long end);
+// A VMA's mm (Linux's flush_tlb_range()/flush_tlb_page()).
+void flush_tlb_range(vm_area_struct* vma, unsigned long start, unsigned long end);
+void flush_tlb_page(vm_area_struct* vma, unsigned long addr);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);

@@ -70,7 +70,7 @@ TEST_F(CliTest, RunHelpListsEveryOption) {
   const ProcessResult r = shadowtlb({"run", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* option : {"IMAGE", "--vcpus", "--mem", "--cmdline", "--timeout", "--seed",
-                             "--json", "--quiet"})
+                             "--disk", "--disk-size", "--swap-size", "--json", "--quiet"})
     EXPECT_THAT(r.out, HasSubstr(option));
 }
 
@@ -103,6 +103,25 @@ TEST_F(CliTest, BadOptionValuesExitOne) {
               HasSubstr("between 1 and 64"));
   EXPECT_THAT(expect_one_line_error(shadowtlb({"run", elf, "--timeout", "0"}), 1),
               HasSubstr("--timeout"));
+}
+
+TEST_F(CliTest, BadDiskSizesExitOne) {
+  const std::string elf = write_elf("ok.elf", ElfBuilder::minimal().build());
+  EXPECT_THAT(expect_one_line_error(shadowtlb({"run", elf, "--disk-size", "5000"}), 1),
+              HasSubstr("--disk-size 5000: a block device must be a multiple of 4 KiB"));
+  EXPECT_THAT(expect_one_line_error(shadowtlb({"run", elf, "--swap-size", "5G"}), 1),
+              HasSubstr("--swap-size 5G: a block device can be at most 4 GiB"));
+}
+
+// The disk file is opened before /dev/kvm, so this needs no KVM; a host
+// failure (here: no such folder) is exit code 2, like any other host error.
+TEST_F(CliTest, DiskInAMissingFolderExitsTwoNamingThePath) {
+  const std::string elf = write_elf("ok.elf", ElfBuilder::minimal().build());
+  const std::string disk = (dir_ / "no-such-folder" / "disk.img").string();
+  EXPECT_EQ(expect_one_line_error(shadowtlb({"run", elf, "--disk", disk}), 2),
+            "shadowtlb: error: open disk file '" + disk + "': No such file or directory\n");
+  const ProcessResult r = shadowtlb({"run", elf, "--disk", disk, "--json"});
+  EXPECT_EQ(json::parse(r.out)["exit_code"], 2);
 }
 
 TEST_F(CliTest, UnknownImage) {

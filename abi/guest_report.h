@@ -16,6 +16,8 @@ enum report_kind : uint32_t {
   REPORT_VALUE = 4,       // name = key, values[0] = value: a guest-visible result
   REPORT_PANIC = 5,       // expr = message, file, line: the guest gives up
   REPORT_EXCEPTION = 6,   // values = {vector, rip, cr2, error code}; unhandled
+  REPORT_VERDICT = 7,     // name = verdict ("ok", "lost_write"), expr = why, from guest-visible
+                          // data; values = the evidence (image-defined). The last one counts.
 };
 
 inline constexpr uint32_t REPORT_NAME_LEN = 64;

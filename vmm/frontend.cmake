@@ -10,6 +10,7 @@ add_library(shadowtlb_frontend STATIC
   ${CMAKE_CURRENT_LIST_DIR}/builder/settings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/builder/image_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/images/builtin_images.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/explain/verdict_explanation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/error_exit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/human_summary.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cli/json_summary.cpp

@@ -35,4 +35,8 @@ void report_value(const char* key, u64 value) {
   report_send(abi::REPORT_VALUE, key, nullptr, 0, nullptr, &value, 1);
 }
 
+void report_verdict(const char* verdict, const char* reason, const u64* values, unsigned nvalues) {
+  report_send(abi::REPORT_VERDICT, verdict, nullptr, 0, reason, values, nvalues);
+}
+
 void mark(const char* name, u64 value) { hc_mark(virt_to_phys(name), value); }

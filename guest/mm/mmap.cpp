@@ -1,8 +1,8 @@
 // mmap() and munmap() of the current task's mm, and the teardown of an mm's VMAs.
-#include "guest/include/compiler.h"
 #include "guest/mm/mmap.h"
 
 #include "guest/fs/fs.h"
+#include "guest/include/compiler.h"
 #include "guest/include/errno.h"
 #include "guest/kernel/panic.h"
 #include "guest/kernel/report.h"

@@ -1,8 +1,8 @@
 // move_page_tables() and move_ptes() with the three historical flush orderings (mremap.h).
-#include "guest/include/compiler.h"
 #include "guest/mm/mremap.h"
 
 #include "guest/arch/x86/tlb.h"
+#include "guest/include/compiler.h"
 #include "guest/kernel/cmdline.h"
 #include "guest/kernel/panic.h"
 #include "guest/kernel/report.h"

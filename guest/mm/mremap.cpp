@@ -1,7 +1,7 @@
 // mremap(): checks, then move_vma(): a new VMA, move_page_tables(), unmap the old range.
-#include "guest/include/compiler.h"
 #include "guest/mm/mremap.h"
 
+#include "guest/include/compiler.h"
 #include "guest/include/errno.h"
 #include "guest/kernel/report.h"
 #include "guest/kernel/sched.h"

@@ -37,11 +37,11 @@ pte_t* page_vma_mapped_pte(vm_area_struct* vma, unsigned long addr, u64 pfn, spi
   return nullptr;
 }
 
-namespace {
-
 anon_vma* page_anon_vma(page* p) {
   return reinterpret_cast<anon_vma*>(reinterpret_cast<unsigned long>(p->mapping) & ~PAGE_MAPPING_ANON);
 }
+
+namespace {
 
 // Linux's ptep_clear_flush(): the entry is empty while the TLBs are flushed,
 // so no CPU can set D in it behind our back. Only addr is flushed.

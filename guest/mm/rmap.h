@@ -12,6 +12,10 @@
 
 struct vm_area_struct;
 
+struct anon_vma;
+// The anon_vma an anonymous page belongs to.
+anon_vma* page_anon_vma(page* p);
+
 // Mapping bookkeeping, called with the PTE lock (or pmd lock) held.
 void page_add_file_rmap(page* p);
 void page_add_anon_rmap(page* p, vm_area_struct* vma, unsigned long addr);

@@ -1,15 +1,15 @@
 // Dropping cached pages: invalidation (fadvise), truncation, and unmapping a file range.
-#include "guest/include/compiler.h"
 #include "guest/mm/truncate.h"
 
 #include "guest/fs/fs.h"
+#include "guest/include/compiler.h"
 #include "guest/lib/string.h"
 #include "guest/mm/filemap.h"
-#include "guest/mm/zap.h"
 #include "guest/mm/page_alloc.h"
 #include "guest/mm/page_ref.h"
 #include "guest/mm/page_writeback.h"
 #include "guest/mm/vma.h"
+#include "guest/mm/zap.h"
 
 unsigned long invalidate_mapping_pages(address_space* mapping, unsigned long start, unsigned long end) {
   unsigned long dropped = 0;

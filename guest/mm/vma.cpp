@@ -1,8 +1,8 @@
 // The VMA list of an mm and the rmap lists VMAs sit on.
-#include "guest/include/compiler.h"
 #include "guest/mm/vma.h"
 
 #include "guest/fs/fs.h"
+#include "guest/include/compiler.h"
 #include "guest/include/errno.h"
 #include "guest/kernel/panic.h"
 #include "guest/mm/memory.h"

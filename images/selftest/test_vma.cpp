@@ -1,6 +1,6 @@
 // Self-tests of VMAs, anonymous memory, faults and fault signals (guest/mm/mmap.h).
-#include "guest/include/compiler.h"
 #include "guest/arch/x86/uaccess.h"
+#include "guest/include/compiler.h"
 #include "guest/include/errno.h"
 #include "guest/kernel/kthread.h"
 #include "guest/kernel/signal.h"

@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "vmm/cli/error_exit.h"
+#include "vmm/cli/exit_codes.h"
+#include "vmm/explain/verdict_explanation.h"
 
 namespace shadowtlb::vmm::cli {
 namespace {
@@ -58,8 +60,8 @@ std::string summary_line(const VmConfig& config, const RunResult& result) {
   if (!result.hazards.empty())
     detail += fmt::format(", {}", plural(static_cast<unsigned>(result.hazards.size()), "hazard",
                                          "hazards"));
-  return fmt::format("shadowtlb: {}: {} ({}) in {} ms\n", config.image_name,
-                     outcome_name(result.outcome), detail, std::llround(result.wall_ms));
+  return fmt::format("shadowtlb: {}: {} ({}) in {} ms\n", config.image_name, result_name(result),
+                     detail, std::llround(result.wall_ms));
 }
 
 std::string disks_line(const RunResult& result) {
@@ -73,6 +75,14 @@ std::string disks_line(const RunResult& result) {
                            plural(s.flush_calls, "flush", "flushes"));
   }
   return devices.empty() ? "" : fmt::format("shadowtlb: {}\n", devices);
+}
+
+std::string verdict_details(const RunResult& result) {
+  std::string out;
+  std::vector<std::string> lines = explain_verdict(result);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    out += fmt::format("shadowtlb: {}{}\n", i == 0 ? "" : "  ", lines[i]);
+  return out;
 }
 
 std::string failure_details(const RunResult& result) {

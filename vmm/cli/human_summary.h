@@ -21,4 +21,8 @@ namespace shadowtlb::vmm::cli {
 // instruction. Empty for a successful run.
 [[nodiscard]] std::string failure_details(const RunResult& result);
 
+// For a verdict other than "ok" (exit code 3): the explanation of the hazard
+// chain, a "shadowtlb: " line per fact (vmm/explain/). Empty otherwise.
+[[nodiscard]] std::string verdict_details(const RunResult& result);
+
 }  // namespace shadowtlb::vmm::cli

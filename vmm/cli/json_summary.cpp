@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vmm/cli/mmu_json.h"
+#include "vmm/explain/verdict_explanation.h"
 
 namespace shadowtlb::vmm::cli {
 namespace {
@@ -63,6 +64,15 @@ Json disks_json(const std::vector<BlockDeviceReport>& disks) {
   return out;
 }
 
+Json verdict_json(const RunResult& result) {
+  const Verdict& v = *result.verdict;
+  return {{"name", v.name},
+          {"reason", v.reason},
+          {"vcpu", v.vcpu},
+          {"values", Json(std::vector<std::uint64_t>(v.values.begin(), v.values.end()))},
+          {"explanation", explain_verdict(result)}};
+}
+
 }  // namespace
 
 Json run_summary_json(const VmConfig& config, const RunResult& result) {
@@ -76,8 +86,8 @@ Json run_summary_json(const VmConfig& config, const RunResult& result) {
     }
   }
   Json summary = {
-      {"result", std::string(outcome_name(result.outcome))},
-      {"exit_code", static_cast<int>(exit_code_for(result.outcome))},
+      {"result", std::string(result_name(result))},
+      {"exit_code", static_cast<int>(exit_code_for(result))},
       {"image", config.image_name},
       {"vcpus", config.vcpus},
       {"vcpus_started", result.vcpus_started},
@@ -106,6 +116,7 @@ Json run_summary_json(const VmConfig& config, const RunResult& result) {
     for (const TlbDump& d : result.tlb_dumps) dumps.push_back(tlb_dump_json(d));
     summary["tlb_dumps"] = std::move(dumps);
   }
+  if (result.verdict) summary["verdict"] = verdict_json(result);
   summary["disks"] = disks_json(result.disks);
   if (result.failure) summary["failure"] = failure_json(*result.failure);
   return summary;

@@ -93,16 +93,18 @@ int run_command(const RunOptions& options) {
     return report_error(options, error);
   }
 
-  const ExitCode code = exit_code_for(result.outcome);
+  const ExitCode code = exit_code_for(result);
   std::fflush(stdout);  // the guest console first, then what we say about it
   if (options.json) {
     std::fputs(dump_summary(run_summary_json(config, result)).c_str(), stdout);
+    std::fputs(verdict_details(result).c_str(), stderr);
     std::fputs(failure_details(result).c_str(), stderr);
   } else {
     if (code != kExitOk || !options.quiet) {
       std::fputs(summary_line(config, result).c_str(), stderr);
       std::fputs(disks_line(result).c_str(), stderr);
     }
+    std::fputs(verdict_details(result).c_str(), stderr);
     std::fputs(failure_details(result).c_str(), stderr);
   }
   std::fflush(stdout);

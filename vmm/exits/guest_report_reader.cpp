@@ -17,7 +17,7 @@ std::string bounded(const char* chars, std::size_t size) {
 }
 
 bool known_kind(std::uint32_t kind) {
-  return kind >= abi::REPORT_TEST_PASS && kind <= abi::REPORT_EXCEPTION;
+  return kind >= abi::REPORT_TEST_PASS && kind <= abi::REPORT_VERDICT;
 }
 
 }  // namespace

@@ -183,6 +183,10 @@ void Machine::add_report(GuestReport report) {
                  report.name.c_str(), report.vcpu, report.expr.c_str(), report.file.c_str(),
                  report.line);
   std::lock_guard lock(mutex_);
+  if (report.kind == abi::REPORT_VERDICT)
+    result_.verdict = Verdict{report.name, report.expr,
+                              {report.values[0], report.values[1], report.values[2], report.values[3]},
+                              report.vcpu};
   // A guest that reports without end must not exhaust the host.
   if (result_.reports.size() < 1'000'000) result_.reports.push_back(std::move(report));
 }

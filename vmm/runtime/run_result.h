@@ -1,6 +1,7 @@
 // What a finished run tells its caller: outcome, guest reports, timing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,15 @@ struct HazardReport {
   std::string stale_by_instruction;  // at hazard.stale_by_rip (the page-table write)
 };
 
+// A scenario's judgement of its own run, from guest-visible data (REPORT_VERDICT).
+struct Verdict {
+  std::string name;                    // "ok", "lost_write", ...
+  std::string reason;                  // the guest's one-line why
+  std::array<std::uint64_t, 4> values{};  // the evidence, as the image defines it
+  unsigned vcpu = 0;
+  [[nodiscard]] bool ok() const { return name == "ok"; }
+};
+
 // Marks kept in a RunResult: a run that sends more keeps the first ones.
 inline constexpr std::size_t kMaxMarks = 1'000'000;
 
@@ -95,6 +105,7 @@ struct RunResult {
   std::vector<HazardReport> hazards;  // in detection order
   std::vector<TlbDump> tlb_dumps;
   std::vector<MarkRecord> marks;      // the first kMaxMarks, in arrival order
+  std::optional<Verdict> verdict;     // the image's last REPORT_VERDICT, if it sent one
   std::vector<MmuOpStats> mmu_stats;  // with the model on; kinds that occurred
   std::vector<BlockDeviceReport> disks;  // each device present, in abi::blk_dev order
   unsigned vcpus_started = 0;

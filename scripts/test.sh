@@ -22,6 +22,9 @@ run_suite() {  # name build-dir ctest-args...
 if [[ ! -e /dev/kvm ]]; then
   echo "note: /dev/kvm is absent: KVM tests will be reported as skipped (ctest 'Not Run')"
 fi
+if ! command -v chromium >/dev/null; then
+  echo "note: chromium is absent: the HTML-report browser tests will be reported as skipped"
+fi
 
 scripts/build.sh build
 run_suite "plain" build

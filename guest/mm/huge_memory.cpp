@@ -109,7 +109,7 @@ int split_huge_pmd_and_page(vm_area_struct* vma, unsigned long address) {
   // Linux's pmdp_invalidate(): no CPU may write through the huge entry while
   // the PTEs are built from it, or a D bit set meanwhile would be lost.
   pmd = pmdp_huge_get_and_clear(mm, haddr, pmdp);
-  flush_tlb_range(vma, haddr, haddr + PMD_SIZE);
+  flush_pmd_tlb_range(vma, haddr, haddr + PMD_SIZE);
   u64 pfn = pmd_pfn(pmd);
   pteval_t flags = pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY);
   // Filled before it is linked, as Linux's pmd_populate() after the loop.

@@ -50,8 +50,8 @@ int mremap_thread(void* arg) {
   race_gate_wait(&r->gate);
   unsigned long y = sys_mremap(r->x, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, RACE_Y);
   // mmap_lock is free again here: a schedule resumes thread 1 after this.
+  race_set(&r->t2_done, 1);  // before the mark: a schedule's step ends at it
   mark("race.t2.done", y);
-  race_set(&r->t2_done, 1);
   kthread_unuse_mm(r->mm);
   return IS_ERR_VALUE(y) ? 1 : 0;
 }
@@ -62,8 +62,8 @@ int launder_thread(void* arg) {
   for (int n = 1; n <= 2; n++) {
     race_wait_for(&r->launder_requests, n);
     vfs_fadvise(r->f, 0, 0, POSIX_FADV_DONTNEED);
+    race_set(&r->launder_done, n);  // before the mark: a schedule's step ends at it
     mark("race.t3.fadvised", static_cast<u64>(n));
-    race_set(&r->launder_done, n);
   }
   return 0;
 }

@@ -46,8 +46,8 @@ int mremap_thread(void* arg) {
   kthread_use_mm(r->mm);
   race_gate_wait(&r->gate);
   unsigned long y = sys_mremap(r->x, PMD_SIZE, PMD_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, RACE_Y);
+  race_set(&r->t2_done, 1);  // before the mark: a schedule's step ends at it
   mark("race.t2.done", y);
-  race_set(&r->t2_done, 1);
   kthread_unuse_mm(r->mm);
   return IS_ERR_VALUE(y) ? 1 : 0;
 }

@@ -22,6 +22,7 @@ void EventLog::record(Hazard hazard, EventSeq cause) {
   hazard.seq = next_seq();
   // Recorded before delivery, so a sink may look at hazards().back().
   hazards_.push_back(hazard);
+  event.hazard_details = &hazards_.back();
   emit(event);
 }
 

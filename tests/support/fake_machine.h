@@ -29,6 +29,9 @@ class FakeMachine final : public vmm::MachineServices {
   void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) override {
     marks.push_back({vcpu, std::string(name), value});
   }
+  void scheduling_point(unsigned vcpu, const vmm::sched::Point& point) override {
+    points.push_back({vcpu, point.kind, std::string(point.mark)});
+  }
   void stop(vmm::Outcome why, std::string text, std::optional<vmm::VcpuFailure> state,
             std::int64_t status) override {
     if (stopped) return;
@@ -44,11 +47,17 @@ class FakeMachine final : public vmm::MachineServices {
     std::string name;
     std::uint64_t value;
   };
+  struct SchedulingPoint {
+    unsigned vcpu;
+    vmm::sched::PointKind kind;
+    std::string mark;
+  };
   vmm::BlockDevices block_devices;  // none unless a test sets them
   std::vector<unsigned> started;
   std::vector<std::pair<mmu::VcpuMask, unsigned>> synchronized;
   std::vector<vmm::GuestReport> reports;
   std::vector<Mark> marks;
+  std::vector<SchedulingPoint> points;
   bool stopped = false;
   vmm::Outcome outcome{};
   std::string message;

@@ -9,6 +9,7 @@ shadowtlb_add_test(builder_test
   SOURCES ${_fe}/builder/size_test.cpp ${_fe}/builder/manifest_test.cpp
           ${_fe}/builder/image_source_test.cpp
           ${_fe}/builder/disk_settings_test.cpp
+          ${_fe}/builder/schedule_settings_test.cpp
   LIBS shadowtlb_frontend)
 shadowtlb_add_test(builtin_images_test
   SOURCES ${_fe}/images/builtin_images_test.cpp
@@ -17,9 +18,10 @@ shadowtlb_add_test(cli_unit_test
   SOURCES ${_fe}/cli/json_summary_test.cpp ${_fe}/cli/human_summary_test.cpp
           ${_fe}/cli/error_exit_test.cpp
           ${_fe}/cli/disks_summary_test.cpp
+          ${_fe}/cli/iterations_test.cpp
   LIBS shadowtlb_frontend)
 # Runs the built binary ($SHADOWTLB_BIN), so it must be built first.
 shadowtlb_add_test(cli_test
-  SOURCES ${_fe}/cli/cli_test.cpp ${_fe}/cli/subprocess.cpp
+  SOURCES ${_fe}/cli/cli_test.cpp ${_fe}/cli/cli_schedule_test.cpp ${_fe}/cli/subprocess.cpp
   LIBS nlohmann_json::nlohmann_json)
 add_dependencies(cli_test shadowtlb)

@@ -16,6 +16,7 @@
 #include "vmm/builder/manifest.h"
 #include "vmm/errors.h"
 #include "vmm/images/builtin_images.h"
+#include "vmm/sched/schedule_validation.h"
 
 namespace shadowtlb::vmm {
 namespace {
@@ -132,6 +133,8 @@ VmConfig make_vm_config(std::string_view argument, const CliOverrides& overrides
   config.image_name = std::move(source.name);
   for (const ManifestLayer& layer : source.layers) apply_manifest(layer.manifest, layer.origin, config);
   apply_cli_overrides(overrides, config);
+  // Only now are all the image's marks known (every layer may declare some).
+  sched::validate_schedule_options(config.sched, config.vcpus);
   config.image = std::move(source.elf);
 
   try {

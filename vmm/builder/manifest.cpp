@@ -1,68 +1,18 @@
 // Manifest loading: protobuf TextFormat with errors turned into one-line ConfigErrors.
 #include "vmm/builder/manifest.h"
 
-#include <fmt/format.h>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <optional>
-#include <sstream>
-#include <string>
-
-#include "vmm/errors.h"
+#include "vmm/builder/text_proto.h"
 
 namespace shadowtlb::vmm {
-namespace {
-
-// Keeps the first error only: later ones are usually consequences of it.
-class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (!first_) first_ = fmt::format("{}:{}: {}", line + 1, column + 1, message);
-  }
-  // Warnings (e.g. deprecated fields) do not stop the run; protobuf would print
-  // them on its own log, which would break the one-line-per-error rule.
-  void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
-
-  [[nodiscard]] const std::optional<std::string>& first() const { return first_; }
-
- private:
-  std::optional<std::string> first_;
-};
-
-}  // namespace
 
 proto::ImageManifest parse_manifest(std::string_view text, std::string_view source) {
-  // TextFormat takes an int length; a manifest is a few lines, so anything
-  // near that limit is certainly not one.
-  if (text.size() > (1u << 20))
-    throw ConfigError(fmt::format("{}: too large for a manifest ({} bytes)", source, text.size()));
-
-  FirstErrorCollector errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
   proto::ImageManifest manifest;
-  const bool ok = parser.ParseFromString(std::string(text), &manifest);
-  if (!ok || errors.first()) {
-    throw ConfigError(fmt::format("{}:{}", source,
-                                  errors.first().value_or("0:0: not a valid manifest")));
-  }
+  parse_text_proto(text, source, "manifest", manifest);
   return manifest;
 }
 
 proto::ImageManifest load_manifest(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ConfigError(
-        fmt::format("cannot read manifest '{}': {}", path.string(), std::strerror(errno)));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_manifest(text.str(), path.string());
+  return parse_manifest(read_text_file(path, "manifest"), path.string());
 }
 
 }  // namespace shadowtlb::vmm

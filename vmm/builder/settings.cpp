@@ -85,12 +85,18 @@ void apply_manifest(const proto::ImageManifest& manifest, std::string_view origi
   if (!manifest.swap_size().empty())
     config.disks.swap_bytes =
         checked_swap_size(manifest.swap_size(), fmt::format("{}: swap_size", origin));
+  apply_schedule_manifest(manifest, origin, config.sched);
 }
 
 void apply_cli_overrides(const CliOverrides& overrides, VmConfig& config) {
   if (overrides.vcpus) config.vcpus = checked_vcpus(*overrides.vcpus, "--vcpus");
   if (overrides.mem) config.mem_bytes = checked_mem(*overrides.mem, "--mem");
-  if (overrides.cmdline) config.cmdline = checked_cmdline(*overrides.cmdline, "--cmdline");
+  // Appended, not replaced: the manifest's keys stay (race.fadvise_cpu=2 of
+  // mremap-race-3t), and the guest lets the last occurrence of a key win.
+  if (overrides.cmdline)
+    config.cmdline = checked_cmdline(
+        config.cmdline.empty() ? *overrides.cmdline : config.cmdline + " " + *overrides.cmdline,
+        "--cmdline");
   if (overrides.timeout_s) config.timeout = checked_timeout(*overrides.timeout_s, "--timeout");
   if (overrides.seed) config.seed = *overrides.seed;
   if (overrides.tlb) apply_tlb_mode(*overrides.tlb, "--tlb", config.mmu);
@@ -108,6 +114,7 @@ void apply_cli_overrides(const CliOverrides& overrides, VmConfig& config) {
     config.disks.disk_bytes = checked_disk_size(*overrides.disk_size, "--disk-size");
   if (overrides.swap_size)
     config.disks.swap_bytes = checked_swap_size(*overrides.swap_size, "--swap-size");
+  apply_schedule_overrides(overrides.schedule, config.sched);
 }
 
 }  // namespace shadowtlb::vmm

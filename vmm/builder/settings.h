@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "proto/manifest.pb.h"
+#include "vmm/builder/schedule_settings.h"
 #include "vmm/builder/vm_config.h"
 
 namespace shadowtlb::vmm {
@@ -31,6 +32,8 @@ struct CliOverrides {
   std::optional<std::string> disk;
   std::optional<std::string> disk_size;
   std::optional<std::string> swap_size;
+  // Scheduling (vmm/builder/schedule_settings.h).
+  ScheduleOverrides schedule;
 };
 
 // Applies every field the manifest sets (proto3: zero or empty means unset).

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "shadow_mmu/shadow_mmu.h"
+#include "vmm/sched/schedule_options.h"
+#include "vmm/trace/trace_options.h"
 
 namespace shadowtlb::vmm {
 
@@ -41,6 +43,9 @@ struct VmConfig {
   bool console_to_stderr = false;     // echo on stderr (keeps stdout for --json)
   MmuOptions mmu;
   DiskOptions disks;
+  sched::ScheduleOptions sched;       // free-running or controlled (docs/scheduling.md)
+  bool keep_event_trace = false;      // fill RunResult::event_trace (determinism tests)
+  ::shadowtlb::trace::TraceOptions trace;  // --trace, --snapshot-at (docs/trace.md)
 };
 
 }  // namespace shadowtlb::vmm

@@ -10,9 +10,11 @@ enum ExitCode : int {
   kExitUsage = 1,     // bad command line, configuration, manifest or image
   kExitVmFailed = 2,  // the VM or the guest failed, KVM failed, or the run timed out
   kExitHazard = 3,    // a hazard changed guest-visible data: the image's verdict is not "ok"
+  kExitInterrupted = 130,  // SIGINT or SIGTERM stopped the run (128 + SIGINT, the shell's convention)
 };
 
 [[nodiscard]] constexpr ExitCode exit_code_for(Outcome outcome) {
+  if (outcome == Outcome::interrupted) return kExitInterrupted;
   return outcome == Outcome::guest_exit_ok ? kExitOk : kExitVmFailed;
 }
 

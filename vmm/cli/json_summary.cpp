@@ -73,6 +73,30 @@ Json verdict_json(const RunResult& result) {
           {"explanation", explain_verdict(result)}};
 }
 
+// The schedule the run followed: free-running, or controlled with its steps.
+Json schedule_json(const sched::ScheduleOptions& options) {
+  Json j = {{"mode", sched::is_controlled(options) ? "controlled" : "free"}};
+  if (!sched::is_controlled(options)) return j;
+  j["origin"] = options.origin;
+  j["begin_mark"] = options.steps.begin_mark();
+  Json steps = Json::array();
+  for (const proto::Step& step : options.steps.step()) {
+    Json s = {{"vcpu", step.vcpu()}};
+    if (!step.until_mark().empty()) {
+      s["until_mark"] = step.until_mark();
+      s["count"] = step.count() ? step.count() : 1;
+      s["or_blocked"] = step.or_blocked();
+    } else {
+      s["points"] = step.points();
+      s["last_point"] = step.last_point();
+    }
+    if (!step.note().empty()) s["note"] = step.note();
+    steps.push_back(std::move(s));
+  }
+  j["steps"] = std::move(steps);
+  return j;
+}
+
 }  // namespace
 
 Json run_summary_json(const VmConfig& config, const RunResult& result) {
@@ -117,6 +141,7 @@ Json run_summary_json(const VmConfig& config, const RunResult& result) {
     summary["tlb_dumps"] = std::move(dumps);
   }
   if (result.verdict) summary["verdict"] = verdict_json(result);
+  summary["schedule"] = schedule_json(config.sched);
   summary["disks"] = disks_json(result.disks);
   if (result.failure) summary["failure"] = failure_json(*result.failure);
   return summary;

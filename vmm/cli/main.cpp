@@ -8,6 +8,8 @@
 #include "vmm/cli/error_exit.h"
 #include "vmm/cli/exit_codes.h"
 #include "vmm/cli/images_command.h"
+#include "vmm/cli/inspect_command.h"
+#include "vmm/cli/report_command.h"
 #include "vmm/cli/run_command.h"
 
 #ifndef SHADOWTLB_VERSION
@@ -45,19 +47,28 @@ int main(int argc, char** argv) {
   app.footer(kFooter);
 
   RunOptions run_options;
+  run_options.argv.assign(argv, argv + argc);
   CLI::App* run = add_run_command(app, run_options);
   ImagesOptions images_options;
   CLI::App* images = add_images_command(app, images_options);
+  ReportOptions report_options;
+  CLI::App* report = add_report_command(app, report_options);
+  InspectOptions inspect_options;
+  CLI::App* inspect = add_inspect_command(app, inspect_options);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     const CLI::App* help_for = run->parsed() ? run : images->parsed() ? images : nullptr;
+    if (report->parsed()) help_for = report;
+    if (inspect->parsed()) help_for = inspect;
     return report_parse_error(app, error, help_for);
   }
   try {
     if (run->parsed()) return run_command(run_options);
     if (images->parsed()) return images_command(images_options);
+    if (report->parsed()) return report_command(report_options);
+    if (inspect->parsed()) return inspect_command(inspect_options);
   } catch (const std::exception& error) {
     // The commands report their own errors; this only catches a failure in
     // that reporting itself, so the process still ends with one line.

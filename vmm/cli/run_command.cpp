@@ -9,7 +9,11 @@
 #include "vmm/cli/error_exit.h"
 #include "vmm/cli/exit_codes.h"
 #include "vmm/cli/human_summary.h"
+#include "vmm/cli/iterations.h"
 #include "vmm/cli/json_summary.h"
+#include "vmm/cli/run_trace.h"
+#include "vmm/errors.h"
+#include "vmm/runtime/interrupt.h"
 #include "vmm/runtime/machine.h"
 
 namespace shadowtlb::vmm::cli {
@@ -69,6 +73,26 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
                   "(default 16M)");
   run->add_option("--swap-size", options.overrides.swap_size,
                   "Size of the swap device (in memory), up to 4G; 0 for none (default 16M)");
+  run->add_option("--schedule", options.overrides.schedule.schedule,
+                  "free (every vCPU at once), controlled (one vCPU at a time, default policy) or "
+                  "a schedule file (protobuf text); default: the image's built-in schedule, else "
+                  "free");
+  run->add_option("--record", options.overrides.schedule.record,
+                  "Write the controlled run as a schedule file that --schedule replays");
+  run->add_option("--delay", options.overrides.schedule.delays,
+                  "MARK=DURATION: the vCPU reaching MARK sleeps that long, e.g. "
+                  "move_ptes.unlock=10ms (free-running runs; repeatable)")
+      ->take_all()
+      ->allow_extra_args(false);
+  run->add_option("--iterations", options.iterations,
+                  "Run the machine N times, 1..100000, and count the verdicts");
+  run->add_option("--trace", options.trace,
+                  "Write every MMU event, mark and hypercall of the run to FILE (docs/trace.md)");
+  run->add_option("--snapshot-at", options.snapshot_at,
+                  "Put every vCPU's TLB into the trace when the guest reaches this mark "
+                  "(repeatable; needs --trace)")
+      ->take_all()
+      ->allow_extra_args(false);
   run->add_flag("--json", options.json,
                 "Print one JSON summary on stdout; the guest console goes to stderr");
   run->add_flag("--quiet", options.quiet,
@@ -78,22 +102,37 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
 
 int run_command(const RunOptions& options) {
   VmConfig config;
+  unsigned iterations = 1;
   try {
     // Everything the user can get wrong is found here, before /dev/kvm is opened.
     config = make_vm_config(options.image, options.overrides);
+    iterations = checked_iterations(options, config);
+    apply_trace_options(options.trace, options.snapshot_at, config);
+    if (iterations > 1 && !config.trace.path.empty())
+      throw ConfigError("--trace records one run; it cannot be combined with --iterations");
   } catch (const std::exception& error) {
     return report_error(options, error);
   }
   route_console(options, config);
+  if (iterations > 1) return run_iterations(options, std::move(config), iterations);
 
+  std::unique_ptr<trace::TraceWriter> trace;
   RunResult result;
   try {
-    result = run_vm(config);
+    trace = open_trace(config, options.argv);  // before /dev/kvm: a bad path fails first
+    // Ctrl-C stops the VM cleanly (exit code 130) and the trace keeps its footer.
+    install_interrupt_handlers();
+    result = run_vm(config, trace.get());
   } catch (const std::exception& error) {
+    if (trace) finish_trace_with_error(*trace, describe_error(error));
     return report_error(options, error);
   }
 
   const ExitCode code = exit_code_for(result);
+  if (trace) {
+    finish_trace(*trace, result, code);
+    if (!options.quiet) std::fputs(trace_line(*trace).c_str(), stderr);
+  }
   std::fflush(stdout);  // the guest console first, then what we say about it
   if (options.json) {
     std::fputs(dump_summary(run_summary_json(config, result)).c_str(), stdout);

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "vmm/builder/settings.h"
 
@@ -15,6 +18,10 @@ struct RunOptions {
   CliOverrides overrides;  // only what the user typed explicitly
   bool json = false;       // one JSON object on stdout; the console goes to stderr
   bool quiet = false;      // no guest console, no summary on success
+  std::optional<std::int64_t> iterations;  // run the machine N times (vmm/cli/iterations.h)
+  std::string trace;                      // --trace FILE (vmm/cli/run_trace.h, docs/trace.md)
+  std::vector<std::string> snapshot_at;   // --snapshot-at MARK, repeatable
+  std::vector<std::string> argv;          // the whole command line, for the trace's header
 };
 
 // Registers the `run` subcommand and its options on `app`, filling `options`.

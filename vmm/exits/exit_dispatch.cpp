@@ -104,7 +104,13 @@ VcpuStep ExitDispatcher::mmio(ExitContext& ctx) {
       ok = mmu_.pt_view_read(ctx, pa, m.len, value);
       if (ok) std::memcpy(m.data, &value, m.len);
     }
-    if (ok) return VcpuStep::resume;
+    if (ok) {
+      // After the access: what the guest wrote is visible to whoever runs next.
+      machine_.scheduling_point(
+          ctx.vcpu_id,
+          sched::Point{m.is_write ? sched::PointKind::pte_write : sched::PointKind::pte_read, {}, 0});
+      return VcpuStep::resume;
+    }
   }
   if (m.is_write && gpa >= abi::READONLY_ALIAS_BASE &&
       gpa - abi::READONLY_ALIAS_BASE < machine_.memory().ram_size() && m.len <= 8) {

@@ -47,9 +47,22 @@ std::int64_t block_result(BlockStatus status) {
   return -abi::HC_EIO;
 }
 
+// The MMU calls that are scheduling points: each is a step of the flush
+// protocol, or the page walk behind a fault (docs/scheduling.md).
+std::optional<sched::PointKind> mmu_point(std::uint32_t nr) {
+  switch (nr) {
+    case abi::HC_MMU_FLUSH_LOCAL: return sched::PointKind::flush_local;
+    case abi::HC_MMU_SHOOTDOWN: return sched::PointKind::shootdown;
+    case abi::HC_MMU_TLB_MISS: return sched::PointKind::tlb_miss;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 VcpuStep HypercallHandler::handle(ExitContext& ctx, std::uint32_t nr) {
+  machine_.trace_hypercall(ctx.vcpu_id, nr,
+                           {arg(ctx, 0), arg(ctx, 1), arg(ctx, 2), arg(ctx, 3), arg(ctx, 4), arg(ctx, 5)});
   switch (nr) {
     case abi::HC_EXIT:
       return exit(ctx, arg(ctx, 0));
@@ -69,6 +82,8 @@ VcpuStep HypercallHandler::handle(ExitContext& ctx, std::uint32_t nr) {
     case abi::HC_YIELD:
       std::this_thread::yield();
       ctx.set_result(abi::HC_OK);
+      // The guest waits for another vCPU: in a controlled run, the token moves on.
+      machine_.scheduling_point(ctx.vcpu_id, sched::Point{sched::PointKind::yield, {}, 0});
       return VcpuStep::resume;
     case abi::HC_MARK:
       ctx.set_result(mark(ctx, GuestPhysAddr(arg(ctx, 0)), arg(ctx, 1)));
@@ -81,6 +96,8 @@ VcpuStep HypercallHandler::handle(ExitContext& ctx, std::uint32_t nr) {
       return VcpuStep::resume;
     default:
       ctx.set_result(mmu_call(ctx, nr));
+      if (std::optional<sched::PointKind> point = mmu_point(nr))
+        machine_.scheduling_point(ctx.vcpu_id, sched::Point{*point, {}, 0});
       return VcpuStep::resume;
   }
 }
@@ -127,6 +144,8 @@ std::int64_t HypercallHandler::mark(ExitContext& ctx, GuestPhysAddr name_pa, std
   std::optional<std::string> name = read_guest_string(machine_.memory(), name_pa, kMaxMarkName);
   if (!name) return -abi::HC_EINVAL;
   machine_.add_mark(ctx.vcpu_id, *name, value);
+  // The point comes after the mark is recorded, so a step ending here finds it.
+  machine_.scheduling_point(ctx.vcpu_id, sched::Point{sched::PointKind::mark, *name, value});
   return abi::HC_OK;
 }
 
@@ -134,7 +153,9 @@ std::int64_t HypercallHandler::shootdown(ExitContext& ctx, GuestPhysAddr request
   std::optional<abi::flush_request> request =
       machine_.memory().read<abi::flush_request>(request_pa);
   if (!request) return -abi::HC_EINVAL;
-  return mmu_.shootdown(ctx, *request);
+  const std::int64_t result = mmu_.shootdown(ctx, *request);
+  machine_.trace_shootdown_ack(ctx.vcpu_id, *request, result);
+  return result;
 }
 
 std::int64_t HypercallHandler::mmu_call(ExitContext& ctx, std::uint32_t nr) {

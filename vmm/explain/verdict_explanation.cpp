@@ -3,13 +3,21 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace shadowtlb::vmm {
 namespace {
 
-const HazardReport* first_hazard(const RunResult& result, mmu::HazardKind kind) {
-  for (const HazardReport& h : result.hazards)
-    if (h.hazard.kind == kind) return &h;
-  return nullptr;
+// The first hazard of a kind, preferring one on `frame` when given.
+const HazardReport* first_hazard(const RunResult& result, mmu::HazardKind kind,
+                                 std::optional<GuestPhysAddr> frame = {}) {
+  const HazardReport* any = nullptr;
+  for (const HazardReport& h : result.hazards) {
+    if (h.hazard.kind != kind) continue;
+    if (!frame || h.hazard.frame == *frame) return &h;
+    if (any == nullptr) any = &h;
+  }
+  return any;
 }
 
 std::string entry_words(const mmu::TlbEntry& e) {
@@ -29,7 +37,8 @@ void explain_write(std::vector<std::string>& out, const HazardReport& r) {
                             h.vcpu, h.entry.filled_at, h.va.value()));
   if (h.stale_since != 0)
     out.push_back(fmt::format(
-        "made stale by: vCPU {}'s page-table write to the PTE at {:#x}, rip {:#x}: {}  [event {}]",
+        "made stale by: vCPU {}'s page-table write to the paging entry at {:#x}, rip {:#x}: {}  "
+        "[event {}]",
         h.stale_by_vcpu, h.entry.leaf_address().value(), h.stale_by_rip.value(),
         r.stale_by_instruction, h.stale_since));
 }
@@ -43,8 +52,8 @@ void explain_late_flush(std::vector<std::string>& out, const HazardReport* lost)
   if (h.removed_at != 0)
     out.push_back(fmt::format(
         "too late:      the entry left vCPU {}'s TLB only at event {}, after the write: the flush "
-        "for {:#x} came after the page-table lock was dropped; meanwhile the page was cleaned, so "
-        "no dirty bit kept the write",
+        "for {:#x} came after the page-table lock was dropped; meanwhile the page was written back "
+        "or paged out, so no dirty bit kept the write",
         h.vcpu, h.removed_at, h.va.value()));
   else
     out.push_back(fmt::format("too late:      the entry was still in vCPU {}'s TLB when the run ended",
@@ -65,7 +74,8 @@ std::vector<std::string> explain_verdict(const RunResult& result) {
   }
   explain_write(out, *write);
   explain_late_flush(out, first_hazard(result, mmu::HazardKind::lost_dirty_bit));
-  if (const HazardReport* freed = first_hazard(result, mmu::HazardKind::freed_frame_reachable))
+  if (const HazardReport* freed =
+          first_hazard(result, mmu::HazardKind::freed_frame_reachable, write->hazard.frame))
     out.push_back(fmt::format(
         "freed frame:   frame {:#x} was freed while vCPU {}'s TLB still reached it  [event {}]",
         freed->hazard.frame.value(), freed->hazard.vcpu, freed->hazard.seq));

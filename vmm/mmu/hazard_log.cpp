@@ -23,13 +23,24 @@ std::string format_hazard(const mmu::Hazard& h, std::string_view instruction,
 
 void HazardLog::on_event(const mmu::Event& event) {
   if (event.kind != mmu::EventKind::hazard || out_ == nullptr) return;
+  unsigned& printed = printed_.at(static_cast<std::size_t>(event.hazard));
+  if (++printed > kLinesPerKind) {
+    if (printed == kLinesPerKind + 1)
+      std::fprintf(out_, "shadowtlb: hazard: more %s hazards follow: see the JSON summary (--json)\n",
+                   std::string(mmu::hazard_kind_name(event.hazard)).c_str());
+    return;
+  }
   // The event carries what a live line needs; the full chain (who made the
   // entry stale, with which instruction) is in the run's hazard list.
-  std::string line = fmt::format(
-      "{}: vCPU {} va {:#x} -> frame {:#x} at rip {:#x}: {}{}", mmu::hazard_kind_name(event.hazard),
-      event.vcpu, event.va.value(), event.pa.value(), event.rip.value(),
-      describe_instruction(memory_, code_root_, event.rip),
-      event.cause != 0 ? fmt::format(" (follows event {})", event.cause) : "");
+  // A hazard found by a page-table change or a free has no guest instruction.
+  std::string where = event.rip.value() == 0
+                          ? std::string()
+                          : fmt::format(" at rip {:#x}: {}", event.rip.value(),
+                                        describe_instruction(memory_, code_root_, event.rip));
+  std::string line = fmt::format("{}: vCPU {} va {:#x} -> frame {:#x}{}{}",
+                                 mmu::hazard_kind_name(event.hazard), event.vcpu, event.va.value(),
+                                 event.pa.value(), where,
+                                 event.cause != 0 ? fmt::format(" (follows event {})", event.cause) : "");
   std::fprintf(out_, "shadowtlb: hazard: %s\n", line.c_str());
 }
 

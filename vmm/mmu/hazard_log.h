@@ -1,6 +1,7 @@
 // Prints each hazard on stderr the moment the model detects it.
 #pragma once
 
+#include <array>
 #include <cstdio>
 
 #include "shadow_mmu/events.h"
@@ -17,10 +18,15 @@ class HazardLog final : public mmu::EventSink {
 
   void on_event(const mmu::Event& event) override;
 
+  // Lines printed per hazard kind; the rest are counted in the JSON summary
+  // (a 2 MiB page freed under a TLB entry is 512 freed_frame_reachable hazards).
+  static constexpr unsigned kLinesPerKind = 8;
+
  private:
   const GuestMemory& memory_;
   GuestPhysAddr code_root_;
   std::FILE* out_;
+  std::array<unsigned, 8> printed_{};  // by HazardKind (on_event runs under the model's lock)
 };
 
 // One line: kind, vCPU, address, frame, instruction; then what made it stale.

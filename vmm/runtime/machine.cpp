@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <cstdio>
 #include <memory>
@@ -26,8 +27,14 @@
 #include "vmm/kvm/vm_fd.h"
 #include "vmm/memory/guest_memory.h"
 #include "vmm/boot/boot_loader.h"
+#include "vmm/runtime/event_trace.h"
+#include "vmm/runtime/interrupt.h"
 #include "vmm/runtime/kick.h"
 #include "vmm/runtime/vcpu_runner.h"
+#include "vmm/sched/record_file.h"
+#include "vmm/sched/schedule_validation.h"
+#include "vmm/sched/scheduler.h"
+#include "vmm/trace/run_tracer.h"
 #include "vmm/x86/boot_page_tables.h"
 #include "vmm/x86/disassembler.h"
 #include "vmm/x86/long_mode.h"
@@ -40,7 +47,8 @@ using Clock = std::chrono::steady_clock;
 
 class Machine final : public MachineServices, public VcpuHost {
  public:
-  Machine(const VmConfig& config, const ElfImage& image, BlockDevices& disks);
+  Machine(const VmConfig& config, const ElfImage& image, BlockDevices& disks,
+          trace::TraceWriter* trace_file);
   RunResult run();
 
   // MachineServices
@@ -51,12 +59,22 @@ class Machine final : public MachineServices, public VcpuHost {
   std::int64_t start_vcpu(unsigned id) override;
   void add_report(GuestReport report) override;
   void add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) override;
+  void scheduling_point(unsigned vcpu, const sched::Point& point) override;
   void synchronize(const mmu::VcpuMask& vcpus, unsigned self) override;
   void stop(Outcome outcome, std::string message, std::optional<VcpuFailure> failure,
             std::int64_t guest_status) override;
+  void trace_hypercall(unsigned vcpu, std::uint32_t nr,
+                       const std::array<std::uint64_t, 6>& args) override {
+    tracer_.hypercall(vcpu, nr, args);
+  }
+  void trace_shootdown_ack(unsigned vcpu, const abi::flush_request& request,
+                           std::int64_t result) override {
+    tracer_.shootdown_acked(vcpu, request, result);
+  }
 
   // VcpuHost
   bool stopping() const override { return stopping_.load(); }
+  void at_start(unsigned id) override;
   void park(unsigned id) override;
   void vcpu_failed(unsigned id, const std::exception& error) override;
 
@@ -66,7 +84,10 @@ class Machine final : public MachineServices, public VcpuHost {
   void settle_outcome();
   std::unique_ptr<MmuBackend> make_mmu_backend();
   void collect_hazards();
+  void collect_schedule();
+  std::string scheduler_state() const;
   void record_mark(unsigned vcpu, std::string_view name, std::uint64_t value);
+  bool wait_for_end(std::unique_lock<std::mutex>& lock, Clock::time_point deadline);
 
   const VmConfig& config_;
   BlockDevices& disks_;  // opened by run_vm before KVM, so a bad --disk needs no /dev/kvm
@@ -77,6 +98,9 @@ class Machine final : public MachineServices, public VcpuHost {
   SerialConsole console_;
   GuestPhysAddr boot_cr3_;
   HazardLog hazard_log_;
+  trace::RunTracer tracer_;  // --trace: writes each event, then forwards to hazard_log_
+  TraceRecorder trace_;  // the model's event sink: forwards to tracer_
+  std::unique_ptr<sched::Scheduler> scheduler_;
   ShadowMmuBackend* shadow_;  // mmu_ when the model is on; set by make_mmu_backend
   std::unique_ptr<MmuBackend> mmu_;
   HypercallHandler hypercalls_;
@@ -108,7 +132,8 @@ bool has_nx(std::span<const kvm_cpuid_entry2> cpuid) {
   return false;
 }
 
-Machine::Machine(const VmConfig& config, const ElfImage& image, BlockDevices& disks)
+Machine::Machine(const VmConfig& config, const ElfImage& image, BlockDevices& disks,
+                 trace::TraceWriter* trace_file)
     : config_(config),
       disks_(disks),
       kvm_(Kvm::open()),
@@ -119,6 +144,13 @@ Machine::Machine(const VmConfig& config, const ElfImage& image, BlockDevices& di
                config.vcpus),
       boot_cr3_(build_boot_page_tables(memory_)),
       hazard_log_(memory_, boot_cr3_, config.echo_console ? stderr : nullptr),
+      tracer_(trace_file, &hazard_log_, memory_, boot_cr3_, config.trace.snapshot_at),
+      trace_(&tracer_, config.keep_event_trace),
+      scheduler_(sched::make_scheduler(config.sched, config.vcpus,
+                                       [this](std::string message) {
+                                         stop(Outcome::schedule_error, std::move(message),
+                                              std::nullopt, -1);
+                                       })),
       shadow_(nullptr),
       mmu_(make_mmu_backend()),
       hypercalls_(*this, *mmu_),
@@ -145,9 +177,10 @@ RunResult Machine::run() {
   const auto start = Clock::now();
   {
     std::unique_lock lock(mutex_);
+    scheduler_->vcpu_started(0);
     vcpus_[0]->start(boot_);
     result_.vcpus_started = 1;
-    bool done = changed_.wait_until(lock, start + config_.timeout, [&] { return stopping(); });
+    bool done = wait_for_end(lock, start + config_.timeout);
     if (!done) {
       lock.unlock();
       stop(Outcome::timeout, "", std::nullopt, -1);
@@ -155,16 +188,37 @@ RunResult Machine::run() {
   }
   stop_all_vcpus();
   collect_hazards();
+  collect_schedule();
   result_.disks = disks_.reports();
   // Only now, with every vCPU out of KVM_RUN, is each one's RIP known.
   if (result_.outcome == Outcome::timeout)
-    result_.message = fmt::format("the guest did not finish within {} s; {}",
+    result_.message = fmt::format("the guest did not finish within {} s; {}{}",
                                   static_cast<double>(config_.timeout.count()) / 1000.0,
-                                  where_vcpus_are());
+                                  where_vcpus_are(), scheduler_state());
   console_.flush();
   settle_outcome();
   result_.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return std::move(result_);
+}
+
+// Until the run stops or the deadline passes; a SIGINT/SIGTERM (the CLI's
+// handler only sets a flag) is noticed within kInterruptPoll and stops the
+// run like any other outcome, so the trace gets its footer.
+bool Machine::wait_for_end(std::unique_lock<std::mutex>& lock, Clock::time_point deadline) {
+  constexpr auto kInterruptPoll = std::chrono::milliseconds(20);
+  for (;;) {
+    const auto until = std::min(deadline, Clock::now() + kInterruptPoll);
+    if (changed_.wait_until(lock, until, [&] { return stopping(); })) return true;
+    if (const int signal = interrupt_signal(); signal != 0) {
+      lock.unlock();
+      stop(Outcome::interrupted,
+           fmt::format("interrupted by {}", signal == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM"),
+           std::nullopt, -1);
+      lock.lock();
+      return true;
+    }
+    if (Clock::now() >= deadline) return false;
+  }
 }
 
 std::int64_t Machine::start_vcpu(unsigned id) {
@@ -172,6 +226,7 @@ std::int64_t Machine::start_vcpu(unsigned id) {
   if (id == 0 || id >= vcpus_.size()) return -abi::HC_EINVAL;
   if (vcpus_[id]->started()) return -abi::HC_EBUSY;
   if (stopping()) return -abi::HC_EBUSY;
+  scheduler_->vcpu_started(id);
   vcpus_[id]->start(boot_);
   ++result_.vcpus_started;
   return abi::HC_OK;
@@ -205,14 +260,17 @@ std::unique_ptr<MmuBackend> Machine::make_mmu_backend() {
   c.real_tables_base = memory_.private_base() + boot_tables_area(config_.mem_bytes);
   c.real_tables_size = kRealTablesSize;
   c.readonly_alias_base = GuestPhysAddr(abi::READONLY_ALIAS_BASE);
-  auto backend = std::make_unique<ShadowMmuBackend>(c, memory_, *this, &hazard_log_);
+  auto backend = std::make_unique<ShadowMmuBackend>(c, memory_, *this, &trace_);
   shadow_ = backend.get();
   return backend;
 }
 
-// Marks become scheduling points and trace events in later issues; today
-// they can ask for every vCPU's TLB (--dump-tlb-at).
+// Marks are kept in the result and the event trace; the hypercall handler
+// then makes each a scheduling point. They can ask for every vCPU's TLB
+// (--dump-tlb-at).
 void Machine::record_mark(unsigned vcpu, std::string_view name, std::uint64_t value) {
+  tracer_.mark(vcpu, name, value);
+  trace_.add_mark(vcpu, name, value);
   std::lock_guard lock(mutex_);
   if (result_.marks.size() < kMaxMarks) result_.marks.push_back({vcpu, std::string(name), value});
 }
@@ -220,6 +278,8 @@ void Machine::record_mark(unsigned vcpu, std::string_view name, std::uint64_t va
 void Machine::add_mark(unsigned vcpu, std::string_view name, std::uint64_t value) {
   record_mark(vcpu, name, value);
   if (shadow_ == nullptr) return;
+  if (tracer_.wants_snapshot(name))
+    tracer_.snapshot([&] { return shadow_->dump(std::string(name), vcpu, value); });
   const auto& wanted = config_.mmu.dump_tlb_at;
   if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) return;
   TlbDump dump = shadow_->dump(std::string(name), vcpu, value);
@@ -231,6 +291,12 @@ void Machine::add_mark(unsigned vcpu, std::string_view name, std::uint64_t value
   if (result_.tlb_dumps.size() < 10'000) result_.tlb_dumps.push_back(std::move(dump));
 }
 
+void Machine::scheduling_point(unsigned vcpu, const sched::Point& point) {
+  scheduler_->point(vcpu, point);
+}
+
+void Machine::at_start(unsigned id) { scheduler_->point(id, sched::Point{}); }
+
 void Machine::synchronize(const mmu::VcpuMask& vcpus, unsigned self) {
   for (auto& vcpu : vcpus_)
     if (vcpu->id() != self && vcpus.test(vcpu->id()) && vcpu->started()) vcpu->publish_and_wait();
@@ -241,6 +307,13 @@ void Machine::stop(Outcome outcome, std::string message, std::optional<VcpuFailu
   {
     std::lock_guard lock(mutex_);
     if (stopping_.exchange(true)) return;
+    // Wakes every vCPU waiting for the token. A guest that ends well while
+    // steps remain did not follow its schedule.
+    if (std::optional<std::string> unfinished = scheduler_->shutdown();
+        unfinished && outcome == Outcome::guest_exit_ok) {
+      outcome = Outcome::schedule_error;
+      message = std::move(*unfinished);
+    }
     result_.outcome = outcome;
     result_.message = std::move(message);
     result_.failure = std::move(failure);
@@ -251,6 +324,8 @@ void Machine::stop(Outcome outcome, std::string message, std::optional<VcpuFailu
 }
 
 void Machine::park(unsigned id) {
+  // Nothing wakes a halted vCPU: a controlled run passes its token on.
+  scheduler_->vcpu_stopped(id);
   std::unique_lock lock(mutex_);
   if (++parked_ == result_.vcpus_started && !stopping()) {
     lock.unlock();
@@ -301,6 +376,17 @@ void Machine::collect_hazards() {
         h.stale_since != 0 ? describe_instruction(memory_, boot_cr3_, h.stale_by_rip) : ""});
 }
 
+void Machine::collect_schedule() {
+  if (std::optional<proto::Schedule> record = scheduler_->recording())
+    result_.schedule_record = sched::format_schedule(*record, config_.image_name);
+  result_.event_trace = trace_.take();
+}
+
+std::string Machine::scheduler_state() const {
+  std::string state = scheduler_->describe_state();
+  return state.empty() ? state : "; " + state;
+}
+
 // A guest that exits 0 after reporting a failed test has still failed.
 void Machine::settle_outcome() {
   if (result_.outcome != Outcome::guest_exit_ok) return;
@@ -315,7 +401,7 @@ void Machine::settle_outcome() {
 
 }  // namespace
 
-RunResult run_vm(const VmConfig& config) {
+RunResult run_vm(const VmConfig& config, trace::TraceWriter* trace) {
   if (config.vcpus == 0 || config.vcpus > abi::MAX_VCPUS)
     throw ConfigError(fmt::format("--vcpus must be between 1 and {}", abi::MAX_VCPUS));
   if (config.mem_bytes < abi::RAM_MIN || config.mem_bytes > abi::RAM_MAX ||
@@ -325,11 +411,15 @@ RunResult run_vm(const VmConfig& config) {
   if (config.cmdline.size() >= abi::CMDLINE_MAX)
     throw ConfigError(fmt::format("--cmdline is {} bytes; the guest accepts at most {}",
                                   config.cmdline.size(), abi::CMDLINE_MAX - 1));
+  sched::validate_schedule_options(config.sched, config.vcpus);
   ElfImage image = parse_elf_image(config.image);
   check_image_placement(image, config.mem_bytes);
   BlockDevices disks = BlockDevices::open(config.disks);
-  Machine machine(config, image, disks);
-  return machine.run();
+  std::optional<sched::RecordFile> record;
+  if (!config.sched.record_path.empty()) record.emplace(config.sched.record_path);
+  RunResult result = Machine(config, image, disks, trace).run();
+  if (record) record->write(result.schedule_record);
+  return result;
 }
 
 }  // namespace shadowtlb::vmm

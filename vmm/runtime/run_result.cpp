@@ -11,6 +11,8 @@ std::string_view outcome_name(Outcome outcome) {
     case Outcome::triple_fault: return "triple_fault";
     case Outcome::vm_error: return "vm_error";
     case Outcome::timeout: return "timeout";
+    case Outcome::schedule_error: return "schedule_error";
+    case Outcome::interrupted: return "interrupted";
   }
   return "unknown";
 }

@@ -11,6 +11,7 @@
 #include "abi/guest_report.h"
 #include "shadow_mmu/events.h"
 #include "vmm/devices/block_stats.h"
+#include "vmm/runtime/event_trace.h"
 
 namespace shadowtlb::vmm {
 
@@ -22,6 +23,8 @@ enum class Outcome {
   triple_fault,       // KVM_EXIT_SHUTDOWN
   vm_error,           // KVM failure, unhandled exit reason, internal error
   timeout,            // --timeout elapsed without HC_EXIT
+  schedule_error,     // a controlled run could not follow its schedule (docs/scheduling.md)
+  interrupted,        // SIGINT/SIGTERM stopped `shadowtlb run` (vmm/runtime/interrupt.h)
 };
 
 std::string_view outcome_name(Outcome outcome);
@@ -110,6 +113,10 @@ struct RunResult {
   std::vector<BlockDeviceReport> disks;  // each device present, in abi::blk_dev order
   unsigned vcpus_started = 0;
   double wall_ms = 0;
+  // Controlled runs: the run as a points-based Schedule textproto that
+  // replays it (--record); empty for a free-running run.
+  std::string schedule_record;
+  EventTrace event_trace;  // with VmConfig::keep_event_trace: model events and marks, in order
 };
 
 }  // namespace shadowtlb::vmm

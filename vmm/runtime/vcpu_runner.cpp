@@ -35,6 +35,7 @@ void VcpuRunner::thread_main(BootState boot) {
   bind_kick_target(&vcpu_.run());
   try {
     set_boot_registers(boot);
+    host_.at_start(id_);
     run_loop();
   } catch (const std::exception& error) {
     host_.vcpu_failed(id_, error);

@@ -26,6 +26,9 @@ class VcpuHost {
  public:
   virtual ~VcpuHost() = default;
   [[nodiscard]] virtual bool stopping() const = 0;
+  // The vCPU is set up, before its first KVM_RUN: its start point (a
+  // controlled run holds it here until it is given the token).
+  virtual void at_start(unsigned id) = 0;
   // The vCPU executed HLT; returns when the run is stopping.
   virtual void park(unsigned id) = 0;
   virtual void vcpu_failed(unsigned id, const std::exception& error) = 0;

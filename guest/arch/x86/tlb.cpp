@@ -69,6 +69,10 @@ void flush_tlb_page(vm_area_struct* vma, unsigned long addr) {
   flush_tlb_mm_range(vma->vm_mm, addr, addr + PAGE_SIZE);
 }
 
+void flush_pmd_tlb_range(vm_area_struct* vma, unsigned long start, unsigned long end) {
+  for (unsigned long a = start; a < end; a += PMD_SIZE) flush_tlb_mm_range(vma->vm_mm, a, a + PAGE_SIZE);
+}
+
 void flush_tlb_kernel_range(unsigned long start, unsigned long end) {
   u64 npages = (end - start + PAGE_SIZE - 1) / PAGE_SIZE;
   if (npages > FLUSH_CEILING) npages = abi::FLUSH_ALL;

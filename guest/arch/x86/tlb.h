@@ -29,4 +29,8 @@ void flush_tlb_mm_range(mm_struct* mm, unsigned long start, unsigned long end);
 // A VMA's mm (Linux's flush_tlb_range()/flush_tlb_page()).
 void flush_tlb_range(vm_area_struct* vma, unsigned long start, unsigned long end);
 void flush_tlb_page(vm_area_struct* vma, unsigned long addr);
+// The 2 MiB entries of [start, end) (PMD aligned), one address per 2 MiB as
+// Linux's flush_pmd_tlb_range(): invlpg of any address in a large page drops
+// it (SDM 4.10.4.1), so a huge mapping needs no full flush.
+void flush_pmd_tlb_range(vm_area_struct* vma, unsigned long start, unsigned long end);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);

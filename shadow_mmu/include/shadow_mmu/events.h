@@ -46,6 +46,8 @@ enum class HazardKind {
 
 [[nodiscard]] std::string_view hazard_kind_name(HazardKind kind);
 
+struct Hazard;
+
 struct Event {
   EventSeq seq = 0;
   EventKind kind = EventKind::fill;
@@ -60,6 +62,9 @@ struct Event {
   EventSeq cause = 0;           // the earlier event this one follows from
   TlbEntry entry;               // fill, dirty_upgrade, evict, stale, stale_write, enforce
   HazardKind hazard = HazardKind::stale_write;  // kind == hazard: which one (see Hazard)
+  // kind == hazard: the full record (the chain behind it); valid only while
+  // the event is being delivered.
+  const Hazard* hazard_details = nullptr;
 };
 
 struct Hazard {

@@ -201,13 +201,14 @@ TEST_F(ImageSourceTest, ManifestWithRelativeElfAndLayering) {
   EXPECT_EQ(config.seed, 7u);
   EXPECT_EQ(config.image, ElfBuilder::minimal().build());
 
-  // Command-line values beat the manifest's; the rest stay.
+  // Command-line values beat the manifest's; the rest stay. --cmdline is
+  // appended, so its keys win in the guest (the last occurrence counts).
   CliOverrides o;
   o.vcpus = 8;
   o.cmdline = "mode=early";
   config = make_vm_config(manifest, o);
   EXPECT_EQ(config.vcpus, 8u);
-  EXPECT_EQ(config.cmdline, "mode=early");
+  EXPECT_EQ(config.cmdline, "mode=late mode=early");
   EXPECT_EQ(config.mem_bytes, 128 * kMiB);
 }
 

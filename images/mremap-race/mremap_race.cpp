@@ -44,18 +44,6 @@ struct race {
   int t2_done;
 };
 
-int mremap_thread(void* arg) {
-  auto* r = static_cast<race*>(arg);
-  kthread_use_mm(r->mm);
-  race_gate_wait(&r->gate);
-  unsigned long y = sys_mremap(r->x, PAGE_SIZE, PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, RACE_Y);
-  // mmap_lock is free again here: a schedule resumes thread 1 after this.
-  race_set(&r->t2_done, 1);  // before the mark: a schedule's step ends at it
-  mark("race.t2.done", y);
-  kthread_unuse_mm(r->mm);
-  return IS_ERR_VALUE(y) ? 1 : 0;
-}
-
 int launder_thread(void* arg) {
   auto* r = static_cast<race*>(arg);
   race_gate_wait(&r->gate);
@@ -121,7 +109,8 @@ int image_main() {
   kthread_use_mm(r.mm);
   r.x = vm_mmap(r.f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
   if (IS_ERR_VALUE(r.x)) panic("mremap-race: mmap failed: %ld", static_cast<long>(r.x));
-  task_struct* t2 = kthread_run_on_cpu(mremap_thread, &r, 1, "mremap");
+  race_mover mover{r.mm, r.x, PAGE_SIZE, &r.gate, &r.t2_done};
+  task_struct* t2 = kthread_run_on_cpu(race_mremap_thread, &mover, 1, "mremap");
   task_struct* t3 = r.launder_cpu ? kthread_run_on_cpu(launder_thread, &r, r.launder_cpu, "launder") : nullptr;
   if (!t2 || (r.launder_cpu && !t3)) panic("mremap-race: cannot start the threads");
   race_gate_open(&r.gate, t3 ? 2 : 1);

@@ -1,7 +1,9 @@
 // The race scenarios' gate, flags and verdict.
 #include "images/race/race.h"
 
+#include "guest/kernel/kthread.h"
 #include "guest/kernel/report.h"
+#include "guest/mm/mmap.h"
 #include "guest/kernel/sched.h"
 
 void race_gate_wait(race_gate* g) {
@@ -20,6 +22,17 @@ void race_wait_for(const int* flag, int value) {
 }
 
 void race_set(int* flag, int value) { __atomic_store_n(flag, value, __ATOMIC_RELEASE); }
+
+int race_mremap_thread(void* arg) {
+  auto* m = static_cast<race_mover*>(arg);
+  kthread_use_mm(m->mm);
+  race_gate_wait(m->gate);
+  unsigned long y = sys_mremap(m->x, m->len, m->len, MREMAP_MAYMOVE | MREMAP_FIXED, RACE_Y);
+  race_set(m->done, 1);  // before the mark: a schedule's step ends at it
+  mark("race.t2.done", y);
+  kthread_unuse_mm(m->mm);
+  return IS_ERR_VALUE(y) ? 1 : 0;
+}
 
 void race_report_verdict(u64 read_back, u64 first, u64 second, long second_write_result) {
   const u64 evidence[] = {read_back, second, static_cast<u64>(second_write_result)};

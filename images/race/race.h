@@ -26,6 +26,19 @@ void race_gate_open(race_gate* g, int threads);
 void race_wait_for(const int* flag, int value);
 void race_set(int* flag, int value);
 
+struct mm_struct;
+
+// Thread 2 of both scenarios: on mm, after the gate, mremap(x -> RACE_Y, len)
+// and report it done. *done is set before the mark "race.t2.done", where a
+// schedule's step ends (mmap_lock is free again by then).
+struct race_mover {
+  mm_struct* mm;
+  unsigned long x, len;
+  race_gate* gate;
+  int* done;
+};
+int race_mremap_thread(void* mover);
+
 // The seed's verdict from guest-visible data: the write of `second` did not
 // fault, yet the value read back is `first`.
 void race_report_verdict(u64 read_back, u64 first, u64 second, long second_write_result);

@@ -41,17 +41,6 @@ struct race {
   int t2_done;
 };
 
-int mremap_thread(void* arg) {
-  auto* r = static_cast<race*>(arg);
-  kthread_use_mm(r->mm);
-  race_gate_wait(&r->gate);
-  unsigned long y = sys_mremap(r->x, PMD_SIZE, PMD_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED, RACE_Y);
-  race_set(&r->t2_done, 1);  // before the mark: a schedule's step ends at it
-  mark("race.t2.done", y);
-  kthread_unuse_mm(r->mm);
-  return IS_ERR_VALUE(y) ? 1 : 0;
-}
-
 // The huge page mapped at addr, with a reference; null if none is.
 page* huge_page_at(mm_struct* mm, unsigned long addr) {
   pt_walk w;
@@ -98,7 +87,8 @@ int image_main() {
   kthread_use_mm(r.mm);
   r.x = vm_mmap(nullptr, 0, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
   if (IS_ERR_VALUE(r.x) || do_madvise(r.x, PMD_SIZE, MADV_HUGEPAGE)) panic("thp-race: mmap failed");
-  task_struct* t2 = kthread_run_on_cpu(mremap_thread, &r, 1, "mremap");
+  race_mover mover{r.mm, r.x, PMD_SIZE, &r.gate, &r.t2_done};
+  task_struct* t2 = kthread_run_on_cpu(race_mremap_thread, &mover, 1, "mremap");
   if (!t2) panic("thp-race: cannot start thread 2");
   race_gate_open(&r.gate, 1);
   long second_write = 0;

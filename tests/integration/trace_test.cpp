@@ -3,6 +3,7 @@
 // writer was interrupted (Ctrl-C), killed (SIGKILL) or ran out of space.
 #include <gtest/gtest.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <nlohmann/json.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -152,6 +153,25 @@ TEST_F(SeedTraceTest, TheStaleWriteAndItsHazardsAreRecordedWithTheirInstructions
   }
   EXPECT_TRUE(stale_write_hazard);
   EXPECT_TRUE(lost_dirty_bit);
+}
+
+// A page-table write exit arrives with RIP past the store; the record must
+// name the store itself, not the instruction after it.
+TEST_F(SeedTraceTest, EveryPteWriteNamesTheStoreThatWroteTheEntry) {
+  unsigned writes = 0;
+  for (const proto::TraceRecord& r : trace_.records) {
+    if (r.kind() != proto::PTE_WRITE) continue;
+    ++writes;
+    std::string text = r.disassembly();
+    if (text.starts_with("lock ")) text.erase(0, 5);
+    const std::string mnemonic = text.substr(0, text.find(' '));
+    const std::string destination = text.substr(mnemonic.size() + 1);
+    EXPECT_TRUE(mnemonic == "mov" || mnemonic == "xchg" || mnemonic == "cmpxchg" || mnemonic == "and" ||
+                mnemonic == "or")
+        << "record seq " << r.seq() << ": " << r.disassembly();
+    EXPECT_TRUE(destination.starts_with("qword ptr [")) << "record seq " << r.seq() << ": " << r.disassembly();
+  }
+  EXPECT_GT(writes, 10u);
 }
 
 TEST_F(SeedTraceTest, MarksHypercallsAndShootdownAcksAreRecorded) {
@@ -392,6 +412,24 @@ TEST_F(InterruptedTraceTest, AWriteErrorMidRunStopsTracingWithOneLineAndTheRunGo
   EXPECT_TRUE(t.truncated);
   EXPECT_FALSE(t.footer);
   EXPECT_GT(t.records.size(), 0u);
+}
+
+// The same per-test files, for a run that finishes.
+using TraceSummaryTest = InterruptedTraceTest;
+
+TEST_F(TraceSummaryTest, TheJsonSummaryDescribesTheTraceItWrote) {
+  std::vector<std::string> args = seed_run(trace_path_);
+  args.push_back("--json");
+  test::ProcessResult p = run_process(shadowtlb_binary(), args);
+  EXPECT_EQ(p.exit_code, 3) << p.err;
+  const nlohmann::json j = nlohmann::json::parse(p.out);
+  ASSERT_TRUE(j.contains("trace")) << p.out;
+  const TraceFile t = trace::read_trace(trace_path_);
+  EXPECT_EQ(j["trace"]["path"], trace_path_);
+  EXPECT_EQ(j["trace"]["records"].get<std::uint64_t>(), t.records.size());
+  EXPECT_EQ(j["trace"]["snapshots"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(j["trace"]["bytes"].get<std::uint64_t>(), std::filesystem::file_size(trace_path_));
+  EXPECT_EQ(j["trace"]["complete"], true);
 }
 
 // --- errors before the VM starts (no KVM needed) ---------------------------------------

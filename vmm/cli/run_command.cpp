@@ -135,7 +135,9 @@ int run_command(const RunOptions& options) {
   }
   std::fflush(stdout);  // the guest console first, then what we say about it
   if (options.json) {
-    std::fputs(dump_summary(run_summary_json(config, result)).c_str(), stdout);
+    Json summary = run_summary_json(config, result);
+    if (trace) summary["trace"] = trace_json(*trace);
+    std::fputs(dump_summary(summary).c_str(), stdout);
     std::fputs(verdict_details(result).c_str(), stderr);
     std::fputs(failure_details(result).c_str(), stderr);
   } else {

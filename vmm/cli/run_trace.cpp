@@ -74,6 +74,14 @@ void finish_trace_with_error(trace::TraceWriter& writer, const ErrorExit& error)
   writer.write_footer(std::move(f));
 }
 
+Json trace_json(const trace::TraceWriter& writer) {
+  return {{"path", writer.path()},
+          {"records", writer.records()},
+          {"snapshots", writer.snapshots()},
+          {"bytes", writer.bytes()},
+          {"complete", !writer.failed()}};
+}
+
 std::string trace_line(const trace::TraceWriter& writer) {
   const std::uint64_t snapshots = writer.snapshots();
   return fmt::format("shadowtlb: trace {}: {} records, {} snapshot{}, {} KiB{}\n", writer.path(),

@@ -11,6 +11,7 @@
 #include "vmm/builder/vm_config.h"
 #include "vmm/cli/error_exit.h"
 #include "vmm/cli/exit_codes.h"
+#include "vmm/cli/json_summary.h"
 #include "vmm/runtime/run_result.h"
 #include "vmm/trace/trace_writer.h"
 
@@ -35,6 +36,10 @@ void apply_trace_options(const std::string& path, const std::vector<std::string>
 void finish_trace(trace::TraceWriter& writer, const RunResult& result, ExitCode code);
 // The footer of a run that could not start or failed in the VMM: result "error".
 void finish_trace_with_error(trace::TraceWriter& writer, const ErrorExit& error);
+
+// The summary's "trace" object: path, records, snapshots, bytes, complete
+// (false when a write error cut the trace short).
+[[nodiscard]] Json trace_json(const trace::TraceWriter& writer);
 
 // "shadowtlb: trace t.pb: 1234 records, 1 snapshot, 210 KiB", newline-terminated.
 [[nodiscard]] std::string trace_line(const trace::TraceWriter& writer);

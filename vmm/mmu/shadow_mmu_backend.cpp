@@ -12,7 +12,6 @@
 #include "abi/memory_layout.h"
 #include "vmm/mmu/rmw_instruction.h"
 #include "vmm/x86/disassembler.h"
-#include "vmm/x86/store_locator.h"
 
 namespace shadowtlb::vmm {
 
@@ -150,6 +149,7 @@ bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigne
                                      std::uint64_t value) {
   MmuStats::Scope timed(stats_, MmuOp::pte_write);
   if (!inside_one_entry(pa, len)) return false;
+  const GuestVirtAddr rip = store_rip(ctx, pa, len);
   mmu::PteWriteResult result;
   {
     std::lock_guard lock(mutex_);
@@ -157,7 +157,7 @@ bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigne
     GuestPhysAddr entry = pa.align_down(8);
     std::uint64_t current = memory_.read_u64(entry).value_or(0);
     result = model_.write_pte(ctx.vcpu_id, entry, with_entry_bytes(current, pa.value() & 7, len, value),
-                              rip_of(ctx));
+                              rip);
   }
   synchronize(result.sync, ctx.vcpu_id);
   return true;
@@ -166,13 +166,16 @@ bool ShadowMmuBackend::pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigne
 bool ShadowMmuBackend::readonly_alias_write(ExitContext& ctx, GuestPhysAddr pa,
                                             std::span<const std::byte> data) {
   MmuStats::Scope timed(stats_, MmuOp::stale_write);
-  // KVM has finished the store and moved RIP past it: find the store itself.
-  GuestVirtAddr rip = find_store_before(memory_, GuestPhysAddr(ctx.sregs().cr3 & kCr3AddressMask),
-                                        rip_of(ctx), ctx.regs(), pa.page_offset(),
-                                        static_cast<unsigned>(data.size()))
-                          .value_or(rip_of(ctx));
+  GuestVirtAddr rip = store_rip(ctx, pa, static_cast<unsigned>(data.size()));
   std::lock_guard lock(mutex_);
   return model_.stale_write(ctx.vcpu_id, pa, data, rip);
+}
+
+// A write exit arrives after KVM has finished the store, with RIP past it
+// (docs/host-facts.md): events name the store itself.
+GuestVirtAddr ShadowMmuBackend::store_rip(ExitContext& ctx, GuestPhysAddr pa, unsigned len) {
+  return store_sites_.store_before(GuestPhysAddr(ctx.sregs().cr3 & kCr3AddressMask), rip_of(ctx),
+                                   ctx.regs(), pa.page_offset(), len);
 }
 
 TlbDump ShadowMmuBackend::dump(std::string mark, unsigned vcpu, std::uint64_t value) {

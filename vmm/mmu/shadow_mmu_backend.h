@@ -12,6 +12,7 @@
 #include "vmm/memory/guest_memory.h"
 #include "vmm/mmu/mmu_stats.h"
 #include "vmm/mmu/pending_rmw.h"
+#include "vmm/x86/store_sites.h"
 
 namespace shadowtlb::vmm {
 
@@ -43,6 +44,7 @@ class ShadowMmuBackend final : public MmuBackend {
  private:
   bool rmw_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t& value);
   void synchronize(const mmu::VcpuMask& vcpus, unsigned self);
+  GuestVirtAddr store_rip(ExitContext& ctx, GuestPhysAddr pa, unsigned len);
 
   GuestMemory& memory_;
   MachineServices& machine_;
@@ -50,6 +52,7 @@ class ShadowMmuBackend final : public MmuBackend {
   mmu::ShadowMmu model_;
   PendingRmws pending_;
   MmuStats stats_;
+  StoreSites store_sites_{memory_};
 };
 
 }  // namespace shadowtlb::vmm

@@ -82,6 +82,13 @@ void TraceWriter::write_footer(proto::TraceFooter footer) {
   *item.mutable_footer() = std::move(footer);
   append(item);
   closed_ = true;
+  // A finished trace is a result worth keeping: make it durable before the
+  // run reports success (a crash of the host right after still has it all).
+  if (!failed_ && ::fsync(fd_.get()) != 0) {
+    failed_ = true;
+    std::fprintf(stderr, "shadowtlb: warning: trace file '%s': fsync: %s\n", path_.c_str(),
+                 std::strerror(errno));
+  }
 }
 
 void TraceWriter::append(const proto::TraceItem& item) {

@@ -27,7 +27,8 @@ class TraceWriter {
   void write_record(proto::TraceRecord record);
   // `snapshot.position` is set here: the records written before it.
   void write_snapshot(proto::TlbSnapshot snapshot);
-  // `footer.records` is set here. Nothing may be written after it.
+  // `footer.records` is set here, and the file is fsync'd. Nothing may be
+  // written after it.
   void write_footer(proto::TraceFooter footer);
 
   [[nodiscard]] const std::string& path() const { return path_; }

@@ -3,6 +3,7 @@
 
 #include <capstone/capstone.h>
 
+#include <string>
 #include <vector>
 
 #include "vmm/x86/disassembler.h"
@@ -34,12 +35,14 @@ std::uint64_t gpr(x86_reg reg, const kvm_regs& r) {
   }
 }
 
-// Does the single instruction in `code` write memory at an address with this page offset?
-bool stores_at_offset(csh cs, const std::vector<std::uint8_t>& code, GuestVirtAddr at,
-                      const kvm_regs& regs, std::uint64_t page_offset, unsigned width) {
+// If the single instruction in `code` writes memory at an address with this
+// page offset, its text ("mov qword ptr [rax], rbx"); otherwise nothing.
+std::optional<std::string> store_at_offset(csh cs, const std::vector<std::uint8_t>& code,
+                                           GuestVirtAddr at, const kvm_regs& regs,
+                                           std::uint64_t page_offset, unsigned width) {
   cs_insn* insn = nullptr;
   std::size_t n = cs_disasm(cs, code.data(), code.size(), at.value(), 1, &insn);
-  bool match = false;
+  std::optional<std::string> match;
   if (n == 1 && insn[0].size == code.size()) {
     const cs_x86& x86 = insn[0].detail->x86;
     for (std::uint8_t i = 0; i < x86.op_count; ++i) {
@@ -49,8 +52,9 @@ bool stores_at_offset(csh cs, const std::vector<std::uint8_t>& code, GuestVirtAd
       if (op.mem.base == X86_REG_RIP) ea += at.value() + code.size();
       else ea += gpr(op.mem.base, regs);
       ea += gpr(op.mem.index, regs) * static_cast<std::uint64_t>(op.mem.scale);
-      match |= (ea & (kPageSize - 1)) <= page_offset &&
-               page_offset - (ea & (kPageSize - 1)) < static_cast<std::uint64_t>(op.size);
+      if ((ea & (kPageSize - 1)) <= page_offset &&
+          page_offset - (ea & (kPageSize - 1)) < static_cast<std::uint64_t>(op.size))
+        match = std::string(insn[0].mnemonic) + " " + insn[0].op_str;
     }
   }
   if (n > 0) cs_free(insn, n);
@@ -68,18 +72,24 @@ std::optional<GuestVirtAddr> find_store_before(const PhysMemory& memory, GuestPh
   csh cs = 0;
   if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) return std::nullopt;
   cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+  // Shortest first. A longer candidate that reads as the same instruction is
+  // the shorter one behind a byte of the previous instruction taken for a
+  // redundant prefix (42 48 89 18 decodes like 48 89 18): not a rival.
   std::optional<GuestVirtAddr> found;
-  unsigned candidates = 0;
+  std::optional<std::string> found_text;
   for (unsigned length = 1; length <= kMaxLength; ++length) {
     std::vector<std::uint8_t> code(before.end() - length, before.end());
     GuestVirtAddr at = rip_after - length;
-    if (stores_at_offset(cs, code, at, regs, written_page_offset, written_bytes)) {
-      found = at;
-      ++candidates;
+    std::optional<std::string> text = store_at_offset(cs, code, at, regs, written_page_offset, written_bytes);
+    if (!text || text == found_text) continue;
+    if (found) {  // two different stores fit: do not guess
+      found.reset();
+      break;
     }
+    found = at;
+    found_text = std::move(text);
   }
   cs_close(&cs);
-  if (candidates != 1) return std::nullopt;
   return found;
 }
 

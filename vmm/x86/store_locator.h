@@ -16,8 +16,10 @@
 
 namespace shadowtlb::vmm {
 
-// The start of that instruction, or nullopt when no candidate (or more than
-// one) fits: the caller then reports RIP as "after the write".
+// The start of that instruction, or nullopt when no candidate (or two
+// different ones) fits: the caller then reports RIP as "after the write".
+// Candidates that decode to the same instruction (a preceding byte read as a
+// redundant prefix) count as one, at the shortest length.
 [[nodiscard]] std::optional<GuestVirtAddr> find_store_before(const PhysMemory& memory,
                                                              GuestPhysAddr cr3,
                                                              GuestVirtAddr rip_after,

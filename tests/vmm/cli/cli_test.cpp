@@ -141,6 +141,22 @@ TEST_F(CliTest, ErrorsWithJsonStillPrintOneObject) {
   EXPECT_THAT(j["message"].get<std::string>(), StartsWith("unknown image 'no-such-image'"));
 }
 
+TEST_F(CliTest, ParseErrorsWithJsonPrintOneObjectToo) {
+  const ProcessResult bogus = shadowtlb({"run", "smoke", "--json", "--bogus"});
+  expect_one_line_error(bogus, 1);
+  const json j = json::parse(bogus.out);
+  EXPECT_EQ(j["result"], "error");
+  EXPECT_EQ(j["exit_code"], 1);
+  EXPECT_EQ(j["image"], "smoke");
+  EXPECT_THAT(j["message"].get<std::string>(), HasSubstr("--bogus"));
+  // Before the image: still one object, with no image.
+  const ProcessResult early = shadowtlb({"run", "--vcpus", "two", "--json", "smoke"});
+  expect_one_line_error(early, 1);
+  EXPECT_THAT(json::parse(early.out)["message"].get<std::string>(), HasSubstr("--vcpus"));
+  // After "--", --json is an argument, not the option: no JSON.
+  EXPECT_EQ(shadowtlb({"run", "--bogus", "--", "--json"}).out, "");
+}
+
 TEST_F(CliTest, Images) {
   const ProcessResult r = shadowtlb({"images"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <regex>
 
 namespace shadowtlb::test {
 namespace {
@@ -75,6 +74,18 @@ std::string between(std::string_view html, std::string_view begin, std::string_v
                                                                     : to + end.size() - from));
 }
 
+// The text of an element's body with every tag removed.
+std::string without_tags(std::string_view html) {
+  std::string text;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    else if (c == '>' && in_tag) in_tag = false;
+    else if (!in_tag) text += c;
+  }
+  return text;
+}
+
 std::optional<std::string> text_of_id(std::string_view html, std::string_view id) {
   const std::size_t at = html.find(fmt::format(" id=\"{}\"", id));
   if (at == std::string_view::npos) return std::nullopt;
@@ -85,8 +96,7 @@ std::optional<std::string> text_of_id(std::string_view html, std::string_view id
   const std::size_t body = html.find('>', at) + 1;
   const std::size_t close = html.find(fmt::format("</{}>", name), body);
   if (close == std::string_view::npos) return std::nullopt;
-  static const std::regex tags("<[^>]*>");
-  return decode(std::regex_replace(std::string(html.substr(body, close - body)), tags, ""));
+  return decode(without_tags(html.substr(body, close - body)));
 }
 
 std::vector<std::string> check_seed_report(std::string_view dom, unsigned vcpus,

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
+#include <string_view>
 
 #include "vmm/report/report_assets.h"
 #include "vmm/report/report_dom.h"
@@ -43,10 +45,12 @@ TEST(ReportPage, EveryPlaceholderIsFilledAndTheAssetsAreInline) {
 TEST(ReportPage, NothingIsFetchedFromTheNetwork) {
   const std::string page = render_report(seed_file(), "t.pb");
   // No external script, style sheet, font, image or frame; no URL at all.
-  static const std::regex external(R"((src|href)\s*=|<link\b|@import|url\(|https?:|//cdn)",
-                                   std::regex::icase);
-  std::smatch m;
-  EXPECT_FALSE(std::regex_search(page, m, external)) << "found '" << m.str() << "'";
+  std::string lower(page.size(), ' ');
+  std::transform(page.begin(), page.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view needle : {"src=", "src =", "href=", "href =", "<link", "@import", "url(",
+                                  "http:", "https:", "//cdn"})
+    EXPECT_EQ(lower.find(needle), std::string::npos) << "found '" << needle << "'";
 }
 
 TEST(ReportPage, TheTraceSitsInOneJsonScriptElementThatItCannotClose) {

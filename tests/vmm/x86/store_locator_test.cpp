@@ -60,6 +60,14 @@ TEST_F(StoreLocatorTest, DisplacementAndOffsetMustMatch) {
   EXPECT_EQ(find_store_before(mem, kRoot, GuestVirtAddr(kEnd), regs, 0, 8), std::nullopt);
 }
 
+TEST_F(StoreLocatorTest, APreviousByteThatReadsAsARedundantPrefixIsNotARival) {
+  // or rbx, 0x42; mov [rax], rbx. From 4 bytes back, "42 48 89 18" is the
+  // same mov behind a redundant REX: the store starts 3 bytes back.
+  place({0x48, 0x83, 0xcb, 0x42, 0x48, 0x89, 0x18});
+  regs.rax = 0x10000000;
+  EXPECT_EQ(find_store_before(mem, kRoot, GuestVirtAddr(kEnd), regs, 0, 8), GuestVirtAddr(kEnd - 3));
+}
+
 TEST_F(StoreLocatorTest, NoStoreBeforeRip) {
   place({0x48, 0x8b, 0x07});  // mov rax, [rdi]: a load
   regs.rdi = 0x10000000;

@@ -29,24 +29,17 @@ fi
 scripts/build.sh build
 run_suite "plain" build
 
-# The sanitizer passes skip repetitions of guest scenarios that run the same
-# host code as a cell they keep: the race matrix's coherent and enforce cells
-# (the architectural ones stay), the 100-run determinism test, and the
-# coherent-TLB selftest variants. The plain pass runs them all. This keeps
-# CI (2 cores) well inside its 90 minutes.
-repeats='RaceMatrixTest.*_(coherent|enforce)$|Determinism|SelftestPassesEveryGuestTestWithCoherentTlb'
-
 if [[ ${SHADOWTLB_SANITIZERS:-1} == 1 ]]; then
   scripts/build.sh build-asan -DSHADOWTLB_SANITIZE=address,undefined
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite "asan+ubsan" build-asan -E "$repeats"
+    run_suite "asan+ubsan" build-asan
 
   # TSan covers the threaded VMM: only the binary and the two test programs
   # it runs are built (ctest's -L leaves the unbuilt programs out).
   SHADOWTLB_TARGETS="shadowtlb integration_tests vmm_core_tests" \
     scripts/build.sh build-tsan -DSHADOWTLB_SANITIZE=thread
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    run_suite "tsan (vmm threads)" build-tsan -L "^(integration_tests|vmm_core_tests)$" -E "$repeats"
+    run_suite "tsan (vmm threads)" build-tsan -L "^(integration_tests|vmm_core_tests)$"
 fi
 
 printf '%s\n' "${summary[@]}"

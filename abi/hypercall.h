@@ -44,6 +44,7 @@ enum hc : uint32_t {
   HC_MMU_TLB_MISS = 0x13,    // (va, error code, rip) -> enum tlb_miss_result
   HC_MMU_PAGE_FREED = 0x14,  // (pfn, order): frames returned to the allocator
   HC_MMU_PAGE_REUSED = 0x15, // (pfn, order): frames handed out again
+  HC_MMU_PAGE_DIRTY = 0x16,  // (pfn, order, dirty): PG_dirty set (1) or cleared (0) on the page
 
   // --- paravirtual block devices (issue 4): the disk and the swap area ------
   // Blocks are BLK_BLOCK_SIZE bytes; `gpa` is the guest buffer, nblocks long.

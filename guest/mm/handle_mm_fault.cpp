@@ -106,7 +106,8 @@ vm_fault_t do_swap_page(vm_fault* vmf) {
   }
   free_swap_slot(slot);
   page_add_new_anon_rmap(p, vmf->vma, vmf->address);
-  p->flags |= PG_uptodate | PG_dirty;
+  p->flags |= PG_uptodate;
+  set_page_dirty(p);
   set_pte(vmf->pte, pte_mkdirty(pfn_pte(page_to_pfn(p), vmf->vma->vm_page_prot)));
   count(&stats.swap_in);
   mark("fault.swap_in", vmf->address);

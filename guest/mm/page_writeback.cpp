@@ -1,6 +1,7 @@
 // PG_dirty, cleaning a page's PTEs before writeback, writing pages to the disk.
 #include "guest/mm/page_writeback.h"
 
+#include "guest/arch/x86/hypercall.h"
 #include "guest/drivers/blkdev.h"
 #include "guest/fs/fs.h"
 #include "guest/kernel/report.h"
@@ -9,7 +10,29 @@
 #include "guest/mm/page_ref.h"
 #include "guest/mm/rmap.h"
 
-bool set_page_dirty(page* p) { return !TestSetPageFlag(p, PG_dirty); }
+namespace {
+
+// Held across a PG_dirty change and its hint, so the VMM hears the changes
+// of a page in the order they happened: otherwise a clear's hint could
+// overtake the set it follows and the shadow MMU would think the page dirty.
+DEFINE_SPINLOCK(page_dirty_lock);
+page_dirty_hints hints;
+
+// Sets or clears PG_dirty; true if that changed it.
+bool change_page_dirty(page* p, bool dirty) {
+  spin_guard g(&page_dirty_lock);
+  const bool was = dirty ? TestSetPageFlag(p, PG_dirty) : TestClearPageFlag(p, PG_dirty);
+  if (was == dirty) return false;
+  hc_mmu_page_dirty(page_to_pfn(p), PageHead(p) ? HPAGE_PMD_ORDER : 0, dirty);
+  ++(dirty ? hints.set : hints.cleared);
+  return true;
+}
+
+}  // namespace
+
+bool set_page_dirty(page* p) { return change_page_dirty(p, true); }
+
+bool cancel_dirty_page(page* p) { return change_page_dirty(p, false); }
 
 bool clear_page_dirty_for_io(page* p) {
   // Clean the PTEs first: a D bit found there means the page is dirty even
@@ -17,7 +40,12 @@ bool clear_page_dirty_for_io(page* p) {
   // and dirties the page again (do_wp_page) — through any PTE, but not
   // through a TLB entry nobody flushed.
   if (page_mkclean(p)) set_page_dirty(p);
-  return TestClearPageFlag(p, PG_dirty);
+  return change_page_dirty(p, false);
+}
+
+page_dirty_hints page_dirty_hint_counts() {
+  spin_guard g(&page_dirty_lock);
+  return hints;
 }
 
 int writepage(page* p) {

@@ -53,7 +53,7 @@ void truncate_inode_pages(address_space* mapping, u64 lstart) {
   for (unsigned long i = first_whole; i < mapping->nr_slots; i++) {
     page* p = find_get_page(mapping, i);
     if (!p) continue;
-    TestClearPageFlag(p, PG_dirty);  // its data is gone with the file's tail
+    cancel_dirty_page(p);  // its data is gone with the file's tail
     delete_from_page_cache(p);
     put_page(p);
   }

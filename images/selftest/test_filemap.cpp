@@ -11,6 +11,7 @@
 #include "guest/mm/mmap.h"
 #include "guest/mm/page_alloc.h"
 #include "guest/mm/page_ref.h"
+#include "guest/mm/page_writeback.h"
 #include "images/selftest/user_mm.h"
 
 namespace {
@@ -66,6 +67,30 @@ TEST(filemap, fsync_reaches_the_disk) {
   // The host test reads the disk's backing store at this byte offset.
   report_value("filemap.fsync_disk_offset", (f->f_inode->disk_block + 1) * PAGE_SIZE);
   report_value("filemap.fsync_pattern", PATTERN);
+  fput(f);
+}
+
+// Each change of PG_dirty reaches the VMM once (HC_MMU_PAGE_DIRTY): the
+// shadow MMU counts a dirty page as a record of writes through stale entries.
+TEST(filemap, pg_dirty_changes_are_reported_once_each) {
+  file* f = scratch_file("hints", 2 * PAGE_SIZE);
+  ASSERT_TRUE(f != nullptr);
+  const page_dirty_hints before = page_dirty_hint_counts();
+  EXPECT_EQ(pwrite_u64(f, 1, 0), 8);
+  EXPECT_EQ(pwrite_u64(f, 2, 8), 8);  // already dirty: no second hint
+  page_dirty_hints now = page_dirty_hint_counts();
+  EXPECT_EQ(now.set - before.set, 1u);
+  EXPECT_EQ(now.cleared - before.cleared, 0u);
+  EXPECT_EQ(vfs_fsync(f), 0);  // writeback clears it
+  now = page_dirty_hint_counts();
+  EXPECT_EQ(now.cleared - before.cleared, 1u);
+  EXPECT_EQ(vfs_fsync(f), 0);  // nothing dirty: nothing to report
+  EXPECT_EQ(page_dirty_hint_counts().cleared - before.cleared, 1u);
+  EXPECT_EQ(pwrite_u64(f, 3, 0), 8);
+  EXPECT_EQ(do_truncate(f, 0), 0);  // dropped dirty: cancel_dirty_page
+  now = page_dirty_hint_counts();
+  EXPECT_EQ(now.set - before.set, 2u);
+  EXPECT_EQ(now.cleared - before.cleared, 2u);
   fput(f);
 }
 

@@ -7,9 +7,9 @@ void DirtyVerdicts::open(const LostDirtyVerdict& verdict) {
   open_.try_emplace({verdict.key, verdict.frame.value()}, verdict);
 }
 
-void DirtyVerdicts::cover(const PageTablePages& tables) {
+void DirtyVerdicts::cover(const std::function<bool(Pfn)>& recorded_dirty) {
   for (auto it = open_.begin(); it != open_.end();) {
-    if (tables.any_dirty_leaf(it->second.frame))
+    if (recorded_dirty(it->second.frame))
       it = open_.erase(it);
     else
       ++it;

@@ -5,21 +5,24 @@
 // and store it back a moment later (move_ptes: ptep_get_and_clear, then
 // set_pte_at). So the verdict stays open, per (stale entry, 4 KiB frame):
 //
-//   stale write to F ──► D for F anywhere? ── yes ─► covered, nothing to report
-//                              └─ no ─► open ──► a leaf for F gets D ─► covered (closed)
+//   stale write to F ──► F recorded dirty? ── yes ─► covered, nothing to report
+//                              └─ no ─► open ──► F becomes recorded dirty ─► covered (closed)
 //                                         └────► the entry leaves the TLB ─► due: lost_dirty_bit
+//
+// "Recorded dirty": a leaf maps F with D, or the guest holds F's page
+// PG_dirty (dirty_pages.h).
 //
 // Only the earliest uncovered write of an (entry, frame) is kept: anything
 // that covers it covers the later ones too.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <utility>
 #include <vector>
 
 #include "cached_entry.h"
-#include "page_table_pages.h"
 #include "shadow_mmu/events.h"
 
 namespace shadowtlb::mmu {
@@ -34,8 +37,8 @@ class DirtyVerdicts {
  public:
   // Opens a verdict unless one is already open for the same entry and frame.
   void open(const LostDirtyVerdict& verdict);
-  // Closes every open verdict whose frame some leaf now maps with D.
-  void cover(const PageTablePages& tables);
+  // Closes every open verdict whose frame is now recorded dirty.
+  void cover(const std::function<bool(Pfn)>& recorded_dirty);
   // The entry left its vCPU's TLB: its open verdicts are due.
   void entry_removed(const EntryKey& key);
 

@@ -21,6 +21,7 @@ std::string_view event_kind_name(EventKind kind) {
     case EventKind::enforce: return "enforce";
     case EventKind::page_freed: return "page_freed";
     case EventKind::page_reused: return "page_reused";
+    case EventKind::page_dirty: return "page_dirty";
     case EventKind::hazard: return "hazard";
   }
   return "unknown";

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cached_entry.h"
+#include "dirty_pages.h"
 #include "dirty_verdicts.h"
 #include "entry_index.h"
 #include "event_log.h"
@@ -40,6 +41,7 @@ class ShadowMmu::Impl {
   MissResult tlb_miss(unsigned vcpu, GuestVirtAddr va, Access access, GuestVirtAddr rip);
   void page_freed(unsigned vcpu, Pfn pfn, unsigned order);
   void page_reused(unsigned vcpu, Pfn pfn, unsigned order);
+  void page_dirty(unsigned vcpu, Pfn pfn, unsigned order, bool dirty);
 
   std::uint64_t read_pte(unsigned vcpu, GuestPhysAddr pte, GuestVirtAddr rip);
   PteWriteResult write_pte(unsigned vcpu, GuestPhysAddr pte, std::uint64_t value, GuestVirtAddr rip);
@@ -69,6 +71,11 @@ class ShadowMmu::Impl {
 
   Vcpu& at(unsigned vcpu);
   const Vcpu& at(unsigned vcpu) const;
+
+  // --- page hints (shadow_mmu.cpp) -------------------------------------------
+  [[nodiscard]] static std::uint64_t hinted_frames(Pfn pfn, unsigned order);
+  EventSeq emit_page_hint(EventKind kind, unsigned vcpu, Pfn pfn, std::uint64_t count,
+                          std::uint64_t value);
 
   // --- entries.cpp -------------------------------------------------------------
   [[nodiscard]] x86::PageEntry real_leaf(const TlbEntry& entry) const;
@@ -126,8 +133,10 @@ class ShadowMmu::Impl {
   void open_verdicts(const EntryKey& key, const Hazard& hazard, GuestPhysAddr pa,
                      std::uint64_t size);
   // A leaf may have gained D (a store, the model's own D update, a new traced
-  // table): close the verdicts it covers.
+  // table), or a page PG_dirty: close the verdicts that covers.
   void cover_verdicts();
+  // A leaf maps the frame with D, or the guest holds its page PG_dirty.
+  [[nodiscard]] bool recorded_dirty(Pfn frame) const;
   void record_lost_dirty(const LostDirtyVerdict& verdict, EventSeq removed_at);
 
   MmuConfig config_;
@@ -138,6 +147,7 @@ class ShadowMmu::Impl {
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   PageTablePages page_tables_;
   EntryIndex index_;
+  DirtyPages dirty_pages_;
   DirtyVerdicts verdicts_;
 };
 

@@ -124,20 +124,30 @@ void ShadowMmu::Impl::shootdown(unsigned initiator, const VcpuMask& targets, Gue
   }
 }
 
-void ShadowMmu::Impl::page_freed(unsigned vcpu, Pfn pfn, unsigned order) {
-  at(vcpu);
-  // Guest-supplied: clip to what a paging entry can name.
+// The frames a page hint names: 2^order from pfn. Guest-supplied, so
+// clipped to what a paging entry can name (count 0: none).
+std::uint64_t ShadowMmu::Impl::hinted_frames(Pfn pfn, unsigned order) {
   constexpr std::uint64_t kMaxPfn = kPhysAddrLimit >> kPageShift;
-  std::uint64_t count = order >= 52 ? kMaxPfn : std::uint64_t{1} << order;
-  if (pfn.value() >= kMaxPfn) count = 0;
-  else if (count > kMaxPfn - pfn.value()) count = kMaxPfn - pfn.value();
+  if (pfn.value() >= kMaxPfn) return 0;
+  const std::uint64_t count = order >= 52 ? kMaxPfn : std::uint64_t{1} << order;
+  return std::min(count, kMaxPfn - pfn.value());
+}
 
+EventSeq ShadowMmu::Impl::emit_page_hint(EventKind kind, unsigned vcpu, Pfn pfn,
+                                         std::uint64_t count, std::uint64_t value) {
   Event event;
-  event.kind = EventKind::page_freed;
+  event.kind = kind;
   event.vcpu = vcpu;
   event.pa = count ? pfn.address() : GuestPhysAddr();
   event.npages = count;
-  EventSeq seq = log_.emit(event);
+  event.new_value = value;
+  return log_.emit(event);
+}
+
+void ShadowMmu::Impl::page_freed(unsigned vcpu, Pfn pfn, unsigned order) {
+  at(vcpu);
+  const std::uint64_t count = hinted_frames(pfn, order);
+  const EventSeq seq = emit_page_hint(EventKind::page_freed, vcpu, pfn, count, 0);
   if (count == 0) return;
 
   for (const EntryKey& key : index_.reaching(pfn.address(), count * kPageSize)) {
@@ -147,16 +157,22 @@ void ShadowMmu::Impl::page_freed(unsigned vcpu, Pfn pfn, unsigned order) {
                 seq);
   }
   page_tables_.on_freed(pfn, count);
+  dirty_pages_.set(pfn, count, false);  // a freed page owes nothing to any disk
 }
 
 void ShadowMmu::Impl::page_reused(unsigned vcpu, Pfn pfn, unsigned order) {
   at(vcpu);
-  Event event;
-  event.kind = EventKind::page_reused;
-  event.vcpu = vcpu;
-  event.pa = pfn.value() < (kPhysAddrLimit >> kPageShift) ? pfn.address() : GuestPhysAddr();
-  event.npages = order >= 52 ? 0 : std::uint64_t{1} << order;
-  log_.emit(event);
+  emit_page_hint(EventKind::page_reused, vcpu, pfn, hinted_frames(pfn, order), 0);
+}
+
+// PG_dirty set: a stale write to these frames, made or still open, reaches
+// the disk with the page (dirty_pages.h). Cleared: later writes are not.
+void ShadowMmu::Impl::page_dirty(unsigned vcpu, Pfn pfn, unsigned order, bool dirty) {
+  at(vcpu);
+  const std::uint64_t count = hinted_frames(pfn, order);
+  emit_page_hint(EventKind::page_dirty, vcpu, pfn, count, dirty ? 1 : 0);
+  dirty_pages_.set(pfn, count, dirty);
+  if (dirty) cover_verdicts();
 }
 
 std::vector<TlbEntry> ShadowMmu::Impl::entries(unsigned vcpu) const {
@@ -199,6 +215,9 @@ MissResult ShadowMmu::tlb_miss(unsigned vcpu, GuestVirtAddr va, Access access, G
 void ShadowMmu::page_freed(unsigned vcpu, Pfn pfn, unsigned order) { impl_->page_freed(vcpu, pfn, order); }
 void ShadowMmu::page_reused(unsigned vcpu, Pfn pfn, unsigned order) {
   impl_->page_reused(vcpu, pfn, order);
+}
+void ShadowMmu::page_dirty(unsigned vcpu, Pfn pfn, unsigned order, bool dirty) {
+  impl_->page_dirty(vcpu, pfn, order, dirty);
 }
 std::uint64_t ShadowMmu::read_pte(unsigned vcpu, GuestPhysAddr pte, GuestVirtAddr rip) {
   return impl_->read_pte(vcpu, pte, rip);

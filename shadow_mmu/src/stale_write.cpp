@@ -106,12 +106,13 @@ bool ShadowMmu::Impl::store_exactly(GuestPhysAddr pa, std::span<const std::byte>
 }
 
 // SDM 4.8: the write set no D bit (the entry was cached dirty). If no leaf
-// mapping a frame written has D now, nothing records that write yet.
+// mapping a frame written has D now, and its page is not PG_dirty, nothing
+// records that write yet.
 void ShadowMmu::Impl::open_verdicts(const EntryKey& key, const Hazard& hazard, GuestPhysAddr pa,
                                     std::uint64_t size) {
   const Pfn first = Pfn::of(pa), last = Pfn::of(pa + (size - 1));
   for (Pfn frame = first; frame <= last; frame = frame + 1) {
-    if (page_tables_.any_dirty_leaf(frame)) continue;
+    if (recorded_dirty(frame)) continue;
     LostDirtyVerdict verdict{key, frame, hazard};
     verdict.hazard.kind = HazardKind::lost_dirty_bit;
     if (frame != first) {  // a write across a 4 KiB boundary of a 2 MiB entry
@@ -123,7 +124,11 @@ void ShadowMmu::Impl::open_verdicts(const EntryKey& key, const Hazard& hazard, G
 }
 
 void ShadowMmu::Impl::cover_verdicts() {
-  if (verdicts_.any_open()) verdicts_.cover(page_tables_);
+  if (verdicts_.any_open()) verdicts_.cover([this](Pfn frame) { return recorded_dirty(frame); });
+}
+
+bool ShadowMmu::Impl::recorded_dirty(Pfn frame) const {
+  return page_tables_.any_dirty_leaf(frame) || dirty_pages_.contains(frame);
 }
 
 // The hazard event names the stale write as its cause; it follows the

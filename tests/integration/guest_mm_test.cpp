@@ -147,7 +147,7 @@ TEST_F(GuestDiskTest, FilemapSelftestsPassOnAHostFile) {
   VmConfig config = test::builtin_config("selftest", 2, "selftest.filter=filemap");
   config.disks.path = (dir_ / "disk.img").string();
   RunResult r = run_vm(std::move(config));
-  expect_guest_tests_passed(r, 6);
+  expect_guest_tests_passed(r, 7);
   ASSERT_FALSE(r.disks.empty());
   EXPECT_GT(r.disks[0].stats.blocks_written, 0u);
 }

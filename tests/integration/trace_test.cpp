@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -153,6 +154,33 @@ TEST_F(SeedTraceTest, TheStaleWriteAndItsHazardsAreRecordedWithTheirInstructions
   }
   EXPECT_TRUE(stale_write_hazard);
   EXPECT_TRUE(lost_dirty_bit);
+}
+
+// The seed's page: PG_dirty set by the first write's fault, cleared when
+// fadvise's writeback starts, and not set again before the stale write: so
+// nothing records that write, and the lost dirty bit stands.
+TEST_F(SeedTraceTest, PgDirtyIsClearedByWritebackBeforeTheStaleWrite) {
+  std::optional<std::size_t> stale_write;
+  for (std::size_t i = 0; i < trace_.records.size() && !stale_write; ++i)
+    if (trace_.records[i].kind() == proto::STALE_WRITE) stale_write = i;
+  ASSERT_TRUE(stale_write);
+  const std::uint64_t frame = trace_.records[*stale_write].gpa() & ~0xfffull;
+  // PG_dirty of that frame from the scenario's start (the file's first
+  // pwrite and writeback come before it) to the stale write.
+  std::vector<std::uint64_t> changes;
+  bool begun = false;
+  for (std::size_t i = 0; i < *stale_write; ++i) {
+    const proto::TraceRecord& r = trace_.records[i];
+    begun |= r.kind() == proto::MARK && r.mark() == "race.begin";
+    if (begun && r.kind() == proto::PAGE_DIRTY && r.frame() <= frame &&
+        frame < r.frame() + r.npages() * 4096)
+      changes.push_back(r.new_value());
+  }
+  EXPECT_EQ(changes, (std::vector<std::uint64_t>{1, 0}));
+  const proto::TraceRecord* lost = nullptr;
+  for (const proto::TraceRecord& r : trace_.records)
+    if (r.kind() == proto::HAZARD && r.hazard_kind() == "lost_dirty_bit") lost = &r;
+  ASSERT_NE(lost, nullptr);
 }
 
 // A page-table write exit arrives with RIP past the store; the record must

@@ -225,5 +225,94 @@ TEST_F(LostDirtyTest, AWriteAcrossTwoFramesOfAHugeEntryJudgesEach) {
   EXPECT_EQ(lost()[1].va, GuestVirtAddr(kHugeBase + 0x2000));
 }
 
+// --- PG_dirty (page_dirty hints): the page's own record of being newer than disk.
+
+// zap: the D taken from the PTE goes to PG_dirty before the flush, so a
+// stale write meanwhile is written back with the page.
+TEST_F(LostDirtyTest, PageDirtySetBeforeTheEntryLeavesCovers) {
+  start();
+  open_verdict(0);
+  mmu->page_dirty(0, Pfn::of(frame(0)), 0, true);
+  shootdown_x(0);
+  mmu->finalize();
+  EXPECT_TRUE(lost().empty());
+  const Event hint = sink.of(EventKind::page_dirty).at(0);
+  EXPECT_EQ(hint.vcpu, 0u);
+  EXPECT_EQ(hint.pa, frame(0));
+  EXPECT_EQ(hint.npages, 1u);
+  EXPECT_EQ(hint.new_value, 1u);
+}
+
+TEST_F(LostDirtyTest, PageDirtyAtTheWriteOpensNoVerdict) {
+  start();
+  ASSERT_EQ(miss(1, va(0), kWrite), MissResult::retry);
+  write(0, pte(0), 0);
+  mmu->page_dirty(0, Pfn::of(frame(0)), 0, true);
+  ASSERT_TRUE(stale_store(frame(0) + 0x20, 7));
+  shootdown_x(0);
+  mmu->finalize();
+  EXPECT_EQ(hazard_kinds(), (std::vector<HazardKind>{HazardKind::stale_write}));
+}
+
+// The seed race: page_mkclean moves D to PG_dirty, writeback clears it, and
+// only then the stale write: nothing records it.
+TEST_F(LostDirtyTest, PageDirtyClearedBeforeTheWriteDoesNotCover) {
+  start();
+  mmu->page_dirty(0, Pfn::of(frame(0)), 0, true);
+  mmu->page_dirty(0, Pfn::of(frame(0)), 0, false);
+  open_verdict(0);
+  shootdown_x(0);
+  ASSERT_EQ(lost().size(), 1u);
+  EXPECT_EQ(sink.of(EventKind::page_dirty).at(1).new_value, 0u);
+}
+
+TEST_F(LostDirtyTest, PageDirtyAfterTheEntryLeftIsTooLate) {
+  start();
+  open_verdict(0);
+  shootdown_x(0);
+  mmu->page_dirty(0, Pfn::of(frame(0)), 0, true);
+  mmu->finalize();
+  EXPECT_EQ(lost().size(), 1u);
+}
+
+TEST_F(LostDirtyTest, PageDirtyOfAnotherFrameDoesNotCover) {
+  start();
+  open_verdict(0);
+  mmu->page_dirty(0, Pfn::of(frame(2)), 0, true);
+  shootdown_x(0);
+  EXPECT_EQ(lost().size(), 1u);
+}
+
+TEST_F(LostDirtyTest, AFreedPageIsNoLongerDirty) {
+  start();
+  mmu->page_dirty(0, Pfn::of(frame(0)), 0, true);
+  mmu->page_freed(0, Pfn::of(frame(0)), 0);
+  open_verdict(0);
+  shootdown_x(0);
+  EXPECT_EQ(lost().size(), 1u);
+}
+
+TEST_F(LostDirtyTest, AHugePagesHintCoversEachOfItsFrames) {
+  mem.set_entry(kPd, 1, PageEntry::huge_page(huge_frame(0), kRw));
+  start();
+  ASSERT_EQ(miss(1, GuestVirtAddr(kHugeBase), kWrite), MissResult::retry);
+  write(0, pde(1), 0);
+  ASSERT_TRUE(stale_store(huge_frame(0) + 0x1ffe, 0x04030201));  // two frames
+  mmu->page_dirty(0, Pfn::of(huge_frame(0)), 9, true);
+  mmu->flush_local(1, GuestVirtAddr(kHugeBase), 1, kRip);
+  EXPECT_TRUE(lost().empty());
+  EXPECT_EQ(sink.of(EventKind::page_dirty).at(0).npages, 512u);
+}
+
+TEST_F(LostDirtyTest, HostileHintsAreClipped) {
+  start();
+  mmu->page_dirty(0, Pfn(~0ull), 63, true);
+  mmu->page_dirty(0, Pfn((1ull << 40) - 1), 18, false);
+  const std::vector<Event> hints = sink.of(EventKind::page_dirty);
+  ASSERT_EQ(hints.size(), 2u);
+  EXPECT_EQ(hints[0].npages, 0u);
+  EXPECT_EQ(hints[1].npages, 1u);  // the last frame below 2^52
+}
+
 }  // namespace
 }  // namespace shadowtlb::mmu::testing

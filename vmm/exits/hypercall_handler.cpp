@@ -172,6 +172,9 @@ std::int64_t HypercallHandler::mmu_call(ExitContext& ctx, std::uint32_t nr) {
       return mmu_.page_freed(ctx, Pfn(arg(ctx, 0)), static_cast<unsigned>(arg(ctx, 1)));
     case abi::HC_MMU_PAGE_REUSED:
       return mmu_.page_reused(ctx, Pfn(arg(ctx, 0)), static_cast<unsigned>(arg(ctx, 1)));
+    case abi::HC_MMU_PAGE_DIRTY:
+      if (arg(ctx, 2) > 1) return -abi::HC_EINVAL;
+      return mmu_.page_dirty(ctx, Pfn(arg(ctx, 0)), static_cast<unsigned>(arg(ctx, 1)), arg(ctx, 2) == 1);
     default:
       return -abi::HC_ENOSYS;
   }

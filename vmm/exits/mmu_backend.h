@@ -24,6 +24,7 @@ class MmuBackend {
                                 GuestVirtAddr rip) = 0;
   virtual std::int64_t page_freed(ExitContext& ctx, Pfn pfn, unsigned order) = 0;
   virtual std::int64_t page_reused(ExitContext& ctx, Pfn pfn, unsigned order) = 0;
+  virtual std::int64_t page_dirty(ExitContext& ctx, Pfn pfn, unsigned order, bool dirty) = 0;
 
   // A guest access to the page-table view (abi::PT_VIEW_BASE + pa, no
   // memslot): every read and write of a paging entry arrives here as an MMIO

@@ -41,6 +41,7 @@ std::int64_t PassthroughMmu::tlb_miss(ExitContext&, GuestVirtAddr, std::uint64_t
 }
 
 std::int64_t PassthroughMmu::page_freed(ExitContext&, Pfn, unsigned) { return abi::HC_OK; }
+std::int64_t PassthroughMmu::page_dirty(ExitContext&, Pfn, unsigned, bool) { return abi::HC_OK; }
 
 std::int64_t PassthroughMmu::page_reused(ExitContext&, Pfn, unsigned) { return abi::HC_OK; }
 

@@ -17,6 +17,7 @@ class PassthroughMmu final : public MmuBackend {
   std::int64_t tlb_miss(ExitContext& ctx, GuestVirtAddr va, std::uint64_t error_code,
                         GuestVirtAddr rip) override;
   std::int64_t page_freed(ExitContext& ctx, Pfn pfn, unsigned order) override;
+  std::int64_t page_dirty(ExitContext& ctx, Pfn pfn, unsigned order, bool dirty) override;
   std::int64_t page_reused(ExitContext& ctx, Pfn pfn, unsigned order) override;
   bool pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t& value) override;
   bool pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t value) override;

@@ -147,6 +147,9 @@ std::string describe_record(const proto::TraceRecord& r) {
     case proto::PAGE_REUSED:
       return fmt::format("{} {} {}", kind, hex(r.frame() != 0 ? r.frame() : r.gpa()),
                          pages_text(r.npages()));
+    case proto::PAGE_DIRTY:
+      return fmt::format("{} {} {} {}", kind, hex(r.frame() != 0 ? r.frame() : r.gpa()),
+                         pages_text(r.npages()), r.new_value() != 0 ? "set" : "cleared");
     case proto::HAZARD:
       return fmt::format("HAZARD {} {} frame {}", r.hazard_kind(), hex(r.gva()), hex(r.frame()));
     case proto::MARK:

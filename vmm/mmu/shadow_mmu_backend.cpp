@@ -102,6 +102,13 @@ std::int64_t ShadowMmuBackend::page_reused(ExitContext& ctx, Pfn pfn, unsigned o
   return abi::HC_OK;
 }
 
+std::int64_t ShadowMmuBackend::page_dirty(ExitContext& ctx, Pfn pfn, unsigned order, bool dirty) {
+  if (order > 18) return -abi::HC_EINVAL;
+  std::lock_guard lock(mutex_);
+  model_.page_dirty(ctx.vcpu_id, pfn, order, dirty);
+  return abi::HC_OK;
+}
+
 bool ShadowMmuBackend::pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len,
                                     std::uint64_t& value) {
   if (!inside_one_entry(pa, len)) return false;

@@ -28,6 +28,7 @@ class ShadowMmuBackend final : public MmuBackend {
                         GuestVirtAddr rip) override;
   std::int64_t page_freed(ExitContext& ctx, Pfn pfn, unsigned order) override;
   std::int64_t page_reused(ExitContext& ctx, Pfn pfn, unsigned order) override;
+  std::int64_t page_dirty(ExitContext& ctx, Pfn pfn, unsigned order, bool dirty) override;
   bool pt_view_read(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t& value) override;
   bool pt_view_write(ExitContext& ctx, GuestPhysAddr pa, unsigned len, std::uint64_t value) override;
   bool readonly_alias_write(ExitContext& ctx, GuestPhysAddr pa,

@@ -15,6 +15,7 @@ bool pa_is_frame(mmu::EventKind kind) {
     case mmu::EventKind::enforce:
     case mmu::EventKind::page_freed:
     case mmu::EventKind::page_reused:
+    case mmu::EventKind::page_dirty:
     case mmu::EventKind::hazard:
       return true;
     default:
@@ -50,6 +51,7 @@ proto::RecordKind record_kind(mmu::EventKind kind) {
     case mmu::EventKind::enforce: return proto::ENFORCE;
     case mmu::EventKind::page_freed: return proto::PAGE_FREED;
     case mmu::EventKind::page_reused: return proto::PAGE_REUSED;
+    case mmu::EventKind::page_dirty: return proto::PAGE_DIRTY;
     case mmu::EventKind::hazard: return proto::HAZARD;
   }
   return proto::RECORD_UNKNOWN;

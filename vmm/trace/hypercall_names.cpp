@@ -20,6 +20,7 @@ std::string_view hypercall_name(std::uint32_t nr) {
     case abi::HC_MMU_TLB_MISS: return "HC_MMU_TLB_MISS";
     case abi::HC_MMU_PAGE_FREED: return "HC_MMU_PAGE_FREED";
     case abi::HC_MMU_PAGE_REUSED: return "HC_MMU_PAGE_REUSED";
+    case abi::HC_MMU_PAGE_DIRTY: return "HC_MMU_PAGE_DIRTY";
     case abi::HC_BLK_INFO: return "HC_BLK_INFO";
     case abi::HC_BLK_READ: return "HC_BLK_READ";
     case abi::HC_BLK_WRITE: return "HC_BLK_WRITE";
@@ -48,6 +49,7 @@ unsigned hypercall_arg_count(std::uint32_t nr) {
     case abi::HC_MMU_PAGE_REUSED:
       return 2;
     case abi::HC_MMU_TLB_MISS:
+    case abi::HC_MMU_PAGE_DIRTY:
       return 3;
     case abi::HC_BLK_READ:
     case abi::HC_BLK_WRITE:

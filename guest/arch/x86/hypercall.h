@@ -78,6 +78,9 @@ inline s64 hc_mmu_page_freed(u64 pfn, unsigned order) { return hypercall(abi::HC
 inline s64 hc_mmu_page_reused(u64 pfn, unsigned order) {
   return hypercall(abi::HC_MMU_PAGE_REUSED, pfn, order);
 }
+inline s64 hc_mmu_page_dirty(u64 pfn, unsigned order, bool dirty) {
+  return hypercall(abi::HC_MMU_PAGE_DIRTY, pfn, order, dirty ? 1 : 0);
+}
 
 // Block devices: buf is the guest-physical address of nblocks * BLK_BLOCK_SIZE
 // contiguous bytes. Results are negated abi::hc_error values, not errno.

@@ -31,6 +31,7 @@ enum class EventKind {
   enforce,         // a policy shot `entry` down before a page-table write completed
   page_freed,      // the guest freed frames pa .. pa + npages pages
   page_reused,     // the guest handed those frames out again
+  page_dirty,      // the guest set (new_value 1) or cleared (0) PG_dirty on frames pa .. pa + npages pages
   hazard,          // see Hazard
 };
 
@@ -38,8 +39,9 @@ enum class EventKind {
 
 enum class HazardKind {
   stale_write,            // a write through a stale entry: the current PTE no longer maps va to frame
-  lost_dirty_bit,         // ... and no paging entry had D set for the frame from that write until
-                          // the stale entry left the TLB (see Hazard::removed_at)
+  lost_dirty_bit,         // ... and no paging entry had D set for the frame, nor was its page
+                          // PG_dirty, from that write until the stale entry left the TLB
+                          // (see Hazard::removed_at)
   freed_frame_reachable,  // a TLB entry still reaches a frame the guest freed
   pt_page_reachable,      // a TLB entry still reaches a frame that became a page-table page
 };

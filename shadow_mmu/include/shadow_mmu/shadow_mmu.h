@@ -119,6 +119,10 @@ class ShadowMmu {
                                     GuestVirtAddr rip);
   void page_freed(unsigned vcpu, Pfn pfn, unsigned order);
   void page_reused(unsigned vcpu, Pfn pfn, unsigned order);
+  // The guest set (or cleared) PG_dirty on the page at pfn, 2^order frames:
+  // while set, a stale write to those frames is recorded for writeback, so it
+  // is no lost dirty bit.
+  void page_dirty(unsigned vcpu, Pfn pfn, unsigned order, bool dirty);
 
   // --- trapped page-table accesses (the page-table view) ----------------------
   // `pte` is the guest-physical address of an aligned 8-byte paging entry.

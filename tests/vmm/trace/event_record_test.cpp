@@ -17,7 +17,7 @@ constexpr mmu::EventKind kAllKinds[] = {
     mmu::EventKind::shootdown,  mmu::EventKind::evict,       mmu::EventKind::pte_read,
     mmu::EventKind::pte_write,  mmu::EventKind::ad_update,   mmu::EventKind::stale,
     mmu::EventKind::stale_write, mmu::EventKind::enforce,    mmu::EventKind::page_freed,
-    mmu::EventKind::page_reused, mmu::EventKind::hazard};
+    mmu::EventKind::page_reused, mmu::EventKind::page_dirty, mmu::EventKind::hazard};
 
 mmu::TlbEntry sample_entry() {
   mmu::TlbEntry e;
@@ -165,12 +165,13 @@ TEST(EventRecordTest, ASnapshotHasEveryVcpuWithItsRoot) {
 
 TEST(HypercallNamesTest, EveryCallOfTheAbiHasANameAndItsArguments) {
   for (std::uint32_t nr = 0; nr < abi::HC_COUNT; ++nr) {
-    const bool defined = (nr <= abi::HC_MARK) || (nr >= abi::HC_MMU_LOAD_CR3 && nr <= abi::HC_MMU_PAGE_REUSED) ||
+    const bool defined = (nr <= abi::HC_MARK) || (nr >= abi::HC_MMU_LOAD_CR3 && nr <= abi::HC_MMU_PAGE_DIRTY) ||
                          (nr >= abi::HC_BLK_INFO && nr <= abi::HC_BLK_FLUSH);
     EXPECT_EQ(hypercall_name(nr) != "HC_UNKNOWN", defined) << nr;
   }
   EXPECT_EQ(hypercall_name(abi::HC_MMU_SHOOTDOWN), "HC_MMU_SHOOTDOWN");
   EXPECT_EQ(hypercall_arg_count(abi::HC_MMU_TLB_MISS), 3u);
+  EXPECT_EQ(hypercall_arg_count(abi::HC_MMU_PAGE_DIRTY), 3u);
   EXPECT_EQ(hypercall_arg_count(abi::HC_MARK), 2u);
   EXPECT_EQ(hypercall_arg_count(0xdead), 6u);
 }

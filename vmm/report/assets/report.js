@@ -71,7 +71,7 @@
     cr3_load: 'cr3', tlb_fill: 'fill', dirty_upgrade: 'D up', guest_fault: '#PF',
     spurious_fault: 'spur #PF', flush_local: 'flush', flush_remote: 'shootdown', evict: 'evict',
     pte_read: 'pte rd', pte_write: 'PTE WR', ad_update: 'A/D', stale: 'stale', stale_write: 'STALE WR',
-    enforce: 'enforce', page_freed: 'freed', page_reused: 'reused', hazard: 'HAZARD', mark: 'mark',
+    enforce: 'enforce', page_freed: 'freed', page_reused: 'reused', page_dirty: 'PG_dirty', hazard: 'HAZARD', mark: 'mark',
     hypercall: 'hc', shootdown_ack: 'ack',
   };
   const isHazard = (r) => r.kind === 'hazard' || r.kind === 'stale_write';
@@ -114,6 +114,8 @@
       case 'enforce': return 'enforced shootdown of ' + e.va;
       case 'page_freed': return 'freed frames ' + (r.gpa || '0x0') + ' \u00d7' + pages(r.npages);
       case 'page_reused': return 'reused frames ' + (r.gpa || '0x0') + ' \u00d7' + pages(r.npages);
+      case 'page_dirty': return 'PG_dirty ' + (r.new_value && r.new_value !== '0x0' ? 'set' : 'cleared') + ' on frames ' +
+        (r.gpa || '0x0') + ' \u00d7' + pages(r.npages);
       case 'hazard': return (r.hazard_kind || 'hazard') + ' at ' + (r.gva || '0x0') + (r.frame ? ' (frame ' + r.frame + ')' : '');
       case 'mark': return r.mark + (r.new_value ? ' = ' + r.new_value : '');
       case 'hypercall': return (r.hypercall || 'hypercall') + '(' + (r.args || []).join(', ') + ')';

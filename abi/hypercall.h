@@ -21,6 +21,8 @@ namespace shadowtlb::abi {
 
 // `outl %eax, $HC_PORT` performs a call; it fits the imm8 form so rdx stays free.
 inline constexpr uint16_t HC_PORT = 0xe0;
+// That `out` is E7 E0: a call's exit reports RIP this many bytes after it.
+inline constexpr uint64_t HC_INSN_LENGTH = 2;
 // `outl %eax, $HC_RAW_PORT`: an exit the VMM acknowledges and ignores. Used only
 // to measure the bare KVM exit cost beside a full hypercall (bench/).
 inline constexpr uint16_t HC_RAW_PORT = 0xe1;

@@ -202,6 +202,18 @@ TEST_F(SeedTraceTest, EveryPteWriteNamesTheStoreThatWroteTheEntry) {
   EXPECT_GT(writes, 10u);
 }
 
+// Flushes and CR3 loads are hypercalls, whose exits report RIP past the `out`.
+TEST_F(SeedTraceTest, FlushesAndCr3LoadsNameTheirHypercallInstruction) {
+  unsigned calls = 0;
+  for (const proto::TraceRecord& r : trace_.records) {
+    if (r.kind() != proto::FLUSH_LOCAL && r.kind() != proto::CR3_LOAD) continue;
+    ++calls;
+    EXPECT_EQ(r.disassembly(), "out 0xe0, eax") << "record seq " << r.seq();
+    EXPECT_EQ(r.insn_bytes(), std::string("\xe7\xe0")) << "record seq " << r.seq();
+  }
+  EXPECT_GT(calls, 2u);
+}
+
 TEST_F(SeedTraceTest, MarksHypercallsAndShootdownAcksAreRecorded) {
   std::vector<std::string> marks;
   for (const proto::TraceRecord& r : trace_.records)

@@ -21,6 +21,10 @@ constexpr std::uint64_t kCr3AddressMask = 0x000f'ffff'ffff'f000ull;
 
 GuestVirtAddr rip_of(ExitContext& ctx) { return GuestVirtAddr(ctx.regs().rip); }
 
+// A hypercall exit arrives with RIP past its `outl %eax, $HC_PORT`, which
+// KVM has completed: events name the call instruction itself.
+GuestVirtAddr call_rip(ExitContext& ctx) { return GuestVirtAddr(ctx.regs().rip - abi::HC_INSN_LENGTH); }
+
 // An access must stay inside one naturally aligned 8-byte entry.
 bool inside_one_entry(GuestPhysAddr pa, unsigned len) {
   return len >= 1 && len <= 8 && (pa.value() & 7) + len <= 8;
@@ -44,7 +48,7 @@ std::int64_t ShadowMmuBackend::load_cr3(ExitContext& ctx, GuestPhysAddr root, st
   if (flags != 0 || !root.is_aligned(kPageSize) || root.value() + kPageSize > memory_.ram_size())
     return -abi::HC_EINVAL;
   std::lock_guard lock(mutex_);
-  GuestPhysAddr real = model_.load_cr3(ctx.vcpu_id, root, rip_of(ctx));
+  GuestPhysAddr real = model_.load_cr3(ctx.vcpu_id, root, call_rip(ctx));
   kvm_sregs& sregs = ctx.sregs();
   sregs.cr3 = (sregs.cr3 & ~kCr3AddressMask) | real.value();
   ctx.mark_sregs_dirty();
@@ -57,7 +61,7 @@ std::int64_t ShadowMmuBackend::flush_local(ExitContext& ctx, GuestVirtAddr va,
   {
     std::lock_guard lock(mutex_);
     model_.flush_local(ctx.vcpu_id, va, npages == abi::FLUSH_ALL ? mmu::ShadowMmu::kFlushAll : npages,
-                       rip_of(ctx));
+                       call_rip(ctx));
   }
   // The vCPU is out of guest mode now; it reloads CR3 on its way back so a
   // host that caches real-table entries (VT-x) drops them too.
@@ -72,7 +76,7 @@ std::int64_t ShadowMmuBackend::shootdown(ExitContext& ctx, const abi::flush_requ
     std::lock_guard lock(mutex_);
     model_.shootdown(ctx.vcpu_id, targets, GuestVirtAddr(request.start),
                      request.npages == abi::FLUSH_ALL ? mmu::ShadowMmu::kFlushAll : request.npages,
-                     rip_of(ctx));
+                     call_rip(ctx));
   }
   synchronize(targets, ctx.vcpu_id);
   if (targets.test(ctx.vcpu_id)) ctx.mark_sregs_dirty();

@@ -253,7 +253,7 @@
   function renderLegend() {
     const items = [['var(--c-tlb)', 'TLB fill / dirty upgrade'], ['var(--c-pte)', 'PTE write'], ['var(--c-flush)', 'flush / shootdown / CR3 load'],
       ['var(--c-stale)', 'entry went stale'], ['var(--c-hazard)', 'stale write / hazard'], ['var(--c-fault)', 'guest #PF'],
-      ['var(--c-page)', 'page freed / reused'], ['var(--c-mark)', 'mark'], ['var(--c-minor)', 'PTE read, A/D (minor)']];
+      ['var(--c-page)', 'page freed / reused / PG_dirty'], ['var(--c-mark)', 'mark'], ['var(--c-minor)', 'PTE read, A/D (minor)']];
     $('legend').innerHTML = items.map(([color, text]) => '<span><span class="swatch" style="background:' + color + '"></span>' + esc(text) + '</span>').join('') +
       '<span>click an event or a row to select its step; \u2190 \u2192 step, n / shift+p next / previous hazard</span>';
   }

@@ -68,15 +68,7 @@ EventSeq ShadowMmu::Impl::emit_removal(const Event& event) {
 
 void ShadowMmu::Impl::evict(unsigned vcpu, Tlb::Key key, GuestVirtAddr rip) {
   CachedEntry gone = drop(vcpu, key);
-  Event event;
-  event.kind = EventKind::evict;
-  event.vcpu = vcpu;
-  event.va = gone.entry.va;
-  event.pa = gone.entry.frame;
-  event.rip = rip;
-  event.cause = gone.entry.filled_at;
-  event.entry = gone.entry;
-  emit_removal(event);
+  emit_removal(entry_event(EventKind::evict, vcpu, gone.entry.va, gone.entry, rip, gone.entry.filled_at));
 }
 
 void ShadowMmu::Impl::drop_range(unsigned vcpu, std::uint64_t start, std::uint64_t end) {

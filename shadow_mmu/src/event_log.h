@@ -8,6 +8,11 @@
 
 namespace shadowtlb::mmu {
 
+// An event about one TLB entry (fill, dirty upgrade, eviction, spurious
+// fault, hazard): `pa` is the entry's frame, `va` the address it concerns.
+[[nodiscard]] Event entry_event(EventKind kind, unsigned vcpu, GuestVirtAddr va, const TlbEntry& entry,
+                                GuestVirtAddr rip, EventSeq cause);
+
 class EventLog {
  public:
   explicit EventLog(EventSink* sink) : sink_(sink) {}

@@ -39,14 +39,7 @@ MissResult ShadowMmu::Impl::fill(unsigned vcpu, GuestVirtAddr va, Access access,
   cached.entry.filled_at = cached.entry.last_used = log_.next_seq();
   insert(vcpu, cached);
 
-  Event event;
-  event.kind = EventKind::fill;
-  event.vcpu = vcpu;
-  event.va = va;
-  event.pa = cached.entry.frame;
-  event.rip = rip;
-  event.entry = cached.entry;
-  log_.emit(event);
+  log_.emit(entry_event(EventKind::fill, vcpu, va, cached.entry, rip, 0));
   return MissResult::retry;
 }
 
@@ -96,30 +89,15 @@ MissResult ShadowMmu::Impl::dirty_upgrade(unsigned vcpu, CachedEntry& cached, Gu
     insert(vcpu, fresh);
   }
 
-  Event event;
-  event.kind = EventKind::dirty_upgrade;
-  event.vcpu = vcpu;
-  event.va = va;
-  event.pa = fresh.entry.frame;
-  event.rip = rip;
-  event.cause = old_fill;
-  event.entry = fresh.entry;
-  emit_removal(event);  // a replaced entry left the TLB
+  // A replaced entry left the TLB: its verdicts settle here.
+  emit_removal(entry_event(EventKind::dirty_upgrade, vcpu, va, fresh.entry, rip, old_fill));
   return MissResult::retry;
 }
 
 MissResult ShadowMmu::Impl::spurious_fault(unsigned vcpu, Tlb::Key key, GuestVirtAddr va,
                                            GuestVirtAddr rip) {
   CachedEntry gone = drop(vcpu, key);
-  Event event;
-  event.kind = EventKind::spurious_fault;
-  event.vcpu = vcpu;
-  event.va = va;
-  event.pa = gone.entry.frame;
-  event.rip = rip;
-  event.cause = gone.entry.filled_at;
-  event.entry = gone.entry;
-  emit_removal(event);
+  emit_removal(entry_event(EventKind::spurious_fault, vcpu, va, gone.entry, rip, gone.entry.filled_at));
   return MissResult::fault;
 }
 

@@ -15,7 +15,7 @@
 
 namespace shadowtlb::mmu::testing {
 
-using shadowtlb::testing::FakePhysMemory;
+using shadowtlb::test::FakePhysMemory;
 using x86::PageEntry;
 
 inline constexpr std::uint64_t kRamSize = 16 << 20;

@@ -9,7 +9,7 @@
 namespace shadowtlb::mmu {
 namespace {
 
-using shadowtlb::testing::FakePhysMemory;
+using shadowtlb::test::FakePhysMemory;
 using x86::PageEntry;
 
 constexpr GuestPhysAddr kRoot{0x10000}, kPdpt{0x11000}, kPd{0x12000}, kPt{0x13000}, kPt2{0x14000};

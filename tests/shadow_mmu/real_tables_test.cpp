@@ -10,7 +10,7 @@
 namespace shadowtlb::mmu {
 namespace {
 
-using shadowtlb::testing::FakePhysMemory;
+using shadowtlb::test::FakePhysMemory;
 using x86::PageEntry;
 
 constexpr GuestPhysAddr kPool{0x800000};

@@ -8,7 +8,7 @@
 namespace shadowtlb {
 namespace {
 
-using testing::FakePhysMemory;
+using shadowtlb::test::FakePhysMemory;
 using x86::Level;
 using x86::PageEntry;
 

@@ -8,7 +8,7 @@
 #include "vmm/devices/block_devices.h"
 #include "vmm/exits/machine_services.h"
 
-namespace shadowtlb::testing {
+namespace shadowtlb::test {
 
 class FakeMachine final : public vmm::MachineServices {
  public:
@@ -89,4 +89,4 @@ struct FakeRun {
   std::unique_ptr<std::byte[]> bytes;
 };
 
-}  // namespace shadowtlb::testing
+}  // namespace shadowtlb::test

@@ -11,7 +11,7 @@
 #include "shadow_mmu/paging.h"
 #include "shadow_mmu/phys_memory.h"
 
-namespace shadowtlb::testing {
+namespace shadowtlb::test {
 
 class FakePhysMemory final : public PhysMemory {
  public:
@@ -65,4 +65,4 @@ class FakePhysMemory final : public PhysMemory {
   std::vector<ByteStore> byte_stores_;
 };
 
-}  // namespace shadowtlb::testing
+}  // namespace shadowtlb::test

@@ -35,10 +35,10 @@ class BlockHypercallTest : public ::testing::Test {
   }
   BlockDevice& disk() { return *machine.block_devices.get(abi::BLK_DEV_DISK); }
 
-  testing::FakeMachine machine;
+  test::FakeMachine machine;
   PassthroughMmu mmu{machine.memory(), 2};
   HypercallHandler handler{machine, mmu};
-  testing::FakeRun fake;
+  test::FakeRun fake;
   ExitContext ctx{0, fake.run()};
 };
 

@@ -15,11 +15,11 @@ namespace {
 
 class ExitDispatchTest : public ::testing::Test {
  protected:
-  testing::FakeMachine machine;
+  test::FakeMachine machine;
   PassthroughMmu mmu{machine.memory(), 2};
   HypercallHandler hypercalls{machine, mmu};
   ExitDispatcher exits{machine, hypercalls, mmu};
-  testing::FakeRun fake;
+  test::FakeRun fake;
   ExitContext ctx{0, fake.run()};
 };
 

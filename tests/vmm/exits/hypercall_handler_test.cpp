@@ -22,10 +22,10 @@ class HypercallTest : public ::testing::Test {
   }
   std::int64_t result() { return static_cast<std::int64_t>(ctx.regs().rax); }
 
-  testing::FakeMachine machine;
+  test::FakeMachine machine;
   PassthroughMmu mmu{machine.memory(), 2};
   HypercallHandler handler{machine, mmu};
-  testing::FakeRun fake;
+  test::FakeRun fake;
   ExitContext ctx{1, fake.run()};
 };
 

@@ -38,11 +38,11 @@ class SchedulingPointsTest : public ::testing::Test {
     return out;
   }
 
-  testing::FakeMachine machine;
+  test::FakeMachine machine;
   PassthroughMmu mmu{machine.memory(), 2};  // answers the page-table view from RAM
   HypercallHandler hypercalls{machine, mmu};
   ExitDispatcher exits{machine, hypercalls, mmu};
-  testing::FakeRun fake;
+  test::FakeRun fake;
   ExitContext ctx{1, fake.run()};
 };
 

@@ -23,14 +23,14 @@ TEST(Disassembler, GarbageIsNotAnInstruction) {
 }
 
 TEST(Disassembler, UnmappedRipIsExplained) {
-  testing::FakePhysMemory mem(1 << 20);
+  test::FakePhysMemory mem(1 << 20);
   std::string text = describe_instruction(mem, GuestPhysAddr(0x1000), GuestVirtAddr(0x400000));
   EXPECT_NE(text.find("not mapped"), std::string::npos) << text;
 }
 
 TEST(Disassembler, ReadsThroughThePageTables) {
   using x86::PageEntry;
-  testing::FakePhysMemory mem(1 << 20);
+  test::FakePhysMemory mem(1 << 20);
   mem.set_entry(GuestPhysAddr(0x1000), 0, PageEntry::table(GuestPhysAddr(0x2000), PageEntry::RW));
   mem.set_entry(GuestPhysAddr(0x2000), 0, PageEntry::table(GuestPhysAddr(0x3000), PageEntry::RW));
   mem.set_entry(GuestPhysAddr(0x3000), 0, PageEntry::huge_page(GuestPhysAddr(0), PageEntry::RW));

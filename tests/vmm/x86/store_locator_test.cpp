@@ -34,7 +34,7 @@ class StoreLocatorTest : public ::testing::Test {
   }
   static constexpr GuestPhysAddr kRoot{0x1000};
   static constexpr std::uint64_t kEnd = 0x8000;
-  testing::FakePhysMemory mem{1 << 20};
+  test::FakePhysMemory mem{1 << 20};
   kvm_regs regs{};
 };
 

@@ -25,7 +25,7 @@ class StoreSitesTest : public ::testing::Test {
     ASSERT_TRUE(mem.write_u64(GuestPhysAddr(0x7ff8), 0x378948'9090909090ull));
     regs.rdi = 0x10000000;
   }
-  testing::FakePhysMemory mem{1 << 20};
+  test::FakePhysMemory mem{1 << 20};
   kvm_regs regs{};
 };
 

@@ -145,6 +145,15 @@ TEST_F(HypercallTest, PassthroughCr3LoadValidatesTheRoot) {
   EXPECT_EQ(result(), -abi::HC_EINVAL);
 }
 
+TEST_F(HypercallTest, PageDirtyTakesOnlyZeroOrOne) {
+  ctx.regs().rdx = 1;
+  call(abi::HC_MMU_PAGE_DIRTY, 0x368, 0);
+  EXPECT_EQ(result(), 0);
+  ctx.regs().rdx = 2;  // a hostile guest: neither set nor cleared
+  call(abi::HC_MMU_PAGE_DIRTY, 0x368, 0);
+  EXPECT_EQ(result(), -abi::HC_EINVAL);
+}
+
 TEST_F(HypercallTest, PassthroughTlbMissIsAlwaysARealFault) {
   call(abi::HC_MMU_TLB_MISS, 0x1000, 2);
   EXPECT_EQ(result(), abi::TLB_MISS_FAULT);

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/handmade_image.h"
 #include "support/kvm_available.h"
-#include "vmm/boot/elf_builder.h"
 #include "vmm/errors.h"
 
 namespace shadowtlb::vmm {
@@ -16,17 +16,7 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 
 VmConfig config_for(const Bytes& code, unsigned vcpus = 1) {
-  test::ElfBuilder b;
-  b.segment({0x100000, 0x100000, code.size(), 0x1000, PF_R | PF_X, PT_LOAD, code});
-  b.entry(0x100000);
-  VmConfig config;
-  config.image_name = "handmade";
-  config.image = b.build();
-  config.vcpus = vcpus;
-  config.mem_bytes = 8 << 20;
-  config.echo_console = false;
-  config.timeout = std::chrono::seconds(20);
-  return config;
+  return test::handmade_config(code, vcpus, std::chrono::seconds(20));
 }
 
 // mov $5, %edi; mov $HC_EXIT, %eax; out %eax, $0xe0; jmp .

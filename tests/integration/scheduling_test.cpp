@@ -10,8 +10,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/handmade_image.h"
 #include "support/kvm_available.h"
-#include "vmm/boot/elf_builder.h"
 #include "vmm/builder/image_source.h"
 #include "vmm/builder/schedule_settings.h"
 #include "vmm/cli/subprocess.h"
@@ -177,16 +177,7 @@ TEST_F(SchedulingTest, ADelaySlowsTheRunByAtLeastTheDelay) {
 
 // A hand-made one-vCPU guest of a few instruction bytes at 1 MiB, controlled.
 VmConfig controlled_handmade(const std::vector<std::uint8_t>& code) {
-  test::ElfBuilder b;
-  b.segment({0x100000, 0x100000, code.size(), 0x1000, PF_R | PF_X, PT_LOAD, code});
-  b.entry(0x100000);
-  VmConfig config;
-  config.image_name = "handmade";
-  config.image = b.build();
-  config.vcpus = 1;
-  config.mem_bytes = 8 << 20;
-  config.echo_console = false;
-  config.timeout = std::chrono::seconds(1);
+  VmConfig config = test::handmade_config(code, 1, std::chrono::seconds(1));
   config.sched.mode = sched::ScheduleMode::controlled;
   return config;
 }

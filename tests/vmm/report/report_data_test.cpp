@@ -8,17 +8,6 @@
 namespace shadowtlb::report {
 namespace {
 
-trace::TraceFile seed_file() {
-  trace::TraceFile file;
-  for (const proto::TraceItem& item : test::seed_trace_items()) {
-    if (item.has_header()) file.header = item.header();
-    if (item.has_record()) file.records.push_back(item.record());
-    if (item.has_snapshot()) file.snapshots.push_back(item.snapshot());
-    if (item.has_footer()) file.footer = item.footer();
-  }
-  return file;
-}
-
 TEST(ReportData, KindNamesAreTheEnumsInLowerCase) {
   EXPECT_EQ(record_kind_name(proto::PTE_WRITE), "pte_write");
   EXPECT_EQ(record_kind_name(proto::FLUSH_REMOTE), "flush_remote");
@@ -79,7 +68,7 @@ TEST(ReportData, EntriesCarryOnlyTheFlagsThatAreSet) {
 }
 
 TEST(ReportData, TheWholeTraceHasHeaderRecordsSnapshotsAndFooter) {
-  const trace::TraceFile file = seed_file();
+  const trace::TraceFile file = test::seed_trace_file();
   const Json j = report_data(file, "t.pb");
   EXPECT_EQ(j["format"], 1);
   EXPECT_EQ(j["source"], "t.pb");

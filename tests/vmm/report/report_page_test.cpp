@@ -14,17 +14,6 @@
 namespace shadowtlb::report {
 namespace {
 
-trace::TraceFile seed_file() {
-  trace::TraceFile file;
-  for (const proto::TraceItem& item : test::seed_trace_items()) {
-    if (item.has_header()) file.header = item.header();
-    if (item.has_record()) file.records.push_back(item.record());
-    if (item.has_snapshot()) file.snapshots.push_back(item.snapshot());
-    if (item.has_footer()) file.footer = item.footer();
-  }
-  return file;
-}
-
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
@@ -32,7 +21,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 
 TEST(ReportPage, EveryPlaceholderIsFilledAndTheAssetsAreInline) {
-  const std::string page = render_report(seed_file(), "t.pb");
+  const std::string page = render_report(test::seed_trace_file(), "t.pb");
   for (const char* placeholder : {"@TITLE@", "@STYLE@", "@DATA@", "@SCRIPT@"})
     EXPECT_EQ(page.find(placeholder), std::string::npos) << placeholder;
   EXPECT_TRUE(page.starts_with("<!DOCTYPE html>"));
@@ -43,7 +32,7 @@ TEST(ReportPage, EveryPlaceholderIsFilledAndTheAssetsAreInline) {
 }
 
 TEST(ReportPage, NothingIsFetchedFromTheNetwork) {
-  const std::string page = render_report(seed_file(), "t.pb");
+  const std::string page = render_report(test::seed_trace_file(), "t.pb");
   // No external script, style sheet, font, image or frame; no URL at all.
   std::string lower(page.size(), ' ');
   std::transform(page.begin(), page.end(), lower.begin(),
@@ -54,7 +43,7 @@ TEST(ReportPage, NothingIsFetchedFromTheNetwork) {
 }
 
 TEST(ReportPage, TheTraceSitsInOneJsonScriptElementThatItCannotClose) {
-  const std::string page = render_report(seed_file(), "t.pb");
+  const std::string page = render_report(test::seed_trace_file(), "t.pb");
   // Two script elements (data, code) and exactly two closing tags: the
   // footer's "</script>" in an explanation line did not end the data early.
   EXPECT_EQ(count(page, "<script"), 2u);
@@ -64,7 +53,7 @@ TEST(ReportPage, TheTraceSitsInOneJsonScriptElementThatItCannotClose) {
 }
 
 TEST(ReportPage, TitleTextIsEscaped) {
-  trace::TraceFile file = seed_file();
+  trace::TraceFile file = test::seed_trace_file();
   file.header.set_image("<b>&\"x\"");
   const std::string page = render_report(file, "t.pb");
   EXPECT_NE(page.find("<title>shadowtlb report: &lt;b&gt;&amp;&quot;x&quot;</title>"), std::string::npos);
@@ -84,7 +73,7 @@ TEST(ReportPage, AnEmptyTraceStillMakesAPage) {
 // The browser tests' checks are not vacuous: the page as written, before any
 // script ran, has no lanes, no hazard marks and no TLB tables, and fails them.
 TEST(ReportPage, TheDomChecksFailOnThePageBeforeItsScriptRan) {
-  const std::string page = render_report(seed_file(), "t.pb");
+  const std::string page = render_report(test::seed_trace_file(), "t.pb");
   const std::vector<std::string> failures = test::check_seed_report(page, 2, "0x100000000000");
   EXPECT_GE(failures.size(), 6u);
 }

@@ -258,6 +258,17 @@ std::vector<proto::TraceItem> seed_trace_items() {
   return b.items;
 }
 
+trace::TraceFile seed_trace_file() {
+  trace::TraceFile file;
+  for (const proto::TraceItem& item : seed_trace_items()) {
+    if (item.has_header()) file.header = item.header();
+    if (item.has_record()) file.records.push_back(item.record());
+    if (item.has_snapshot()) file.snapshots.push_back(item.snapshot());
+    if (item.has_footer()) file.footer = item.footer();
+  }
+  return file;
+}
+
 void write_trace_file(const std::filesystem::path& path, const std::vector<proto::TraceItem>& items) {
   std::string bytes("SHTLBTR\x01", 8);
   for (const proto::TraceItem& item : items) {

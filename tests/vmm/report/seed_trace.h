@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "proto/trace.pb.h"
+#include "vmm/trace/trace_reader.h"
 
 namespace shadowtlb::test {
 
@@ -19,6 +20,8 @@ inline constexpr std::uint64_t kSeedY = 0x200000000000;  // where mremap moves i
 // is record `kSeedFirstHazard`.
 [[nodiscard]] std::vector<proto::TraceItem> seed_trace_items();
 inline constexpr std::size_t kSeedFirstHazard = 18;
+// The same items as read_trace() would return them.
+[[nodiscard]] trace::TraceFile seed_trace_file();
 
 // The trace file format (proto/trace.proto): the magic, then each item with
 // its length as a varint. `items` should start with the header.
